@@ -1,0 +1,113 @@
+package backend
+
+import (
+	"crypto/rand"
+	"strings"
+	"time"
+)
+
+// Status is an account's health as shown to the user. It is computed from
+// metadata alone, so listing accounts never touches the keychain.
+type Status string
+
+const (
+	StatusHealthy  Status = "healthy"  // works, and no action is due within the warning window
+	StatusExpiring Status = "expiring" // the user must act within the warning window
+	StatusExpired  Status = "expired"  // the token's expiry has passed
+	StatusInvalid  Status = "invalid"  // the platform rejected the token
+	StatusUnknown  Status = "unknown"  // no expiry is known
+)
+
+// DefaultWarningWindow is how long before a deadline an account counts as expiring.
+const DefaultWarningWindow = 7 * 24 * time.Hour
+
+// Account is one connected platform account, for example a client's Facebook
+// Page. Its tokens live in the keychain, never here.
+type Account struct {
+	ID        string     `json:"id"`
+	ClientID  string     `json:"client_id"`
+	Provider  string     `json:"provider"`
+	Label     string     `json:"label"`
+	ExpiresAt *time.Time `json:"expires_at"`
+	// HasRefreshToken says whether a refresh token is stored in the keychain.
+	HasRefreshToken bool `json:"has_refresh_token"`
+	// Invalid is set when the platform last said the token does not work;
+	// Reason holds the reason code then.
+	Invalid   bool      `json:"invalid"`
+	Reason    string    `json:"reason"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// Status computes the account's status at now with the given warning window.
+func (a *Account) Status(now time.Time, window time.Duration) Status {
+	switch {
+	case a.Invalid:
+		return StatusInvalid
+	case a.ExpiresAt == nil:
+		return StatusUnknown
+	case !a.ExpiresAt.After(now):
+		return StatusExpired
+	case a.ExpiresAt.Sub(now) <= window:
+		return StatusExpiring
+	}
+	return StatusHealthy
+}
+
+// AccountFilter selects accounts. Zero fields match everything.
+type AccountFilter struct {
+	ClientID string
+	Provider string
+}
+
+// Token is what the user hands over when importing an account by hand.
+type Token struct {
+	AccessToken  string
+	RefreshToken string
+	ExpiresAt    *time.Time
+}
+
+// MaxTokenLength bounds a pasted token; real tokens are far shorter.
+const MaxTokenLength = 16 * 1024
+
+// CleanToken checks a token string. what names it in the error.
+func CleanToken(what, token string) (string, error) {
+	token = strings.TrimSpace(token)
+	switch {
+	case token == "":
+		return "", Errorf(EINVALID, "The %s is empty.", what).WithHint("Paste the token from the platform.")
+	case len(token) > MaxTokenLength:
+		return "", Errorf(EINVALID, "The %s is longer than %d bytes; this is not a token.", what, MaxTokenLength)
+	case HasControlChars(token) || strings.ContainsAny(token, " \u00a0"):
+		return "", Errorf(EINVALID, "The %s contains spaces or control characters.", what).WithHint("Copy the token again, without line breaks.")
+	}
+	return token, nil
+}
+
+// NewID returns a random identifier with a prefix, for example "acc_k3j9x2m4q8w1".
+func NewID(prefix string) string {
+	const alphabet = "abcdefghijkmnpqrstuvwxyz23456789"
+	b := make([]byte, 12)
+	if _, err := rand.Read(b); err != nil {
+		panic(err) // crypto/rand never fails on supported platforms
+	}
+	for i := range b {
+		b[i] = alphabet[int(b[i])%len(alphabet)]
+	}
+	return prefix + "_" + string(b)
+}
+
+// ValidID reports whether id has the shape NewID gives with this prefix.
+// Ids from outside (deep links, notifications, CLI) are checked with it.
+func ValidID(prefix, id string) bool {
+	rest, ok := strings.CutPrefix(id, prefix+"_")
+	if !ok || len(rest) != 12 {
+		return false
+	}
+	for _, r := range rest {
+		if !(r >= 'a' && r <= 'z' || r >= '2' && r <= '9') {
+			return false
+		}
+	}
+	return true
+}

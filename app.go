@@ -1,0 +1,324 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/tokenwarden/tokenwarden/backend"
+	"github.com/tokenwarden/tokenwarden/backend/accounts"
+)
+
+// App is the facade the window calls. Each method turns the frontend's
+// plain values into a service call and the result into a view type; the
+// rules live in the backend. Nothing it returns holds a secret.
+type App struct {
+	svc     *accounts.Service
+	openErr error // why the data folder could not be opened, shown in the window
+	dataDir string
+
+	mu              sync.Mutex
+	keychainProblem string
+}
+
+// NewApp returns the facade over svc; openErr is set when the backend could
+// not be opened, so the window can say why instead of staying blank.
+func NewApp(svc *accounts.Service, dataDir string, openErr error) *App {
+	return &App{svc: svc, dataDir: dataDir, openErr: openErr}
+}
+
+// startup runs when the window opens; it checks the keychain once so the
+// window can warn before the user tries to import anything.
+func (a *App) startup(ctx context.Context) {
+	if a.svc != nil {
+		a.recordKeychain(a.svc.Secrets.Ping(ctx))
+	}
+}
+
+// recordKeychain remembers whether the keychain works, from a probe or from
+// the outcome of a real call.
+func (a *App) recordKeychain(err error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	switch backend.ErrorCode(err) {
+	case "":
+		a.keychainProblem = ""
+	case backend.EUNAVAILABLE:
+		a.keychainProblem = backend.ErrorMessage(err)
+	}
+}
+
+// Overview is everything the main screen shows.
+type Overview struct {
+	Groups          []ClientGroup  `json:"groups"`
+	Providers       []ProviderView `json:"providers"`
+	KeychainProblem string         `json:"keychain_problem"`
+	DataDir         string         `json:"data_dir"`
+	Counts          StatusCounts   `json:"counts"`
+}
+
+// StatusCounts counts accounts by status, for the summary bar.
+type StatusCounts struct {
+	Total    int `json:"total"`
+	Healthy  int `json:"healthy"`
+	Expiring int `json:"expiring"`
+	Expired  int `json:"expired"`
+	Invalid  int `json:"invalid"`
+	Unknown  int `json:"unknown"`
+}
+
+type ClientGroup struct {
+	ID       string        `json:"id"`
+	Name     string        `json:"name"`
+	Accounts []AccountView `json:"accounts"`
+}
+
+type ProviderView struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// AccountView is one account row. Times are RFC 3339 strings or "".
+type AccountView struct {
+	ID              string `json:"id"`
+	ClientID        string `json:"client_id"`
+	ClientName      string `json:"client_name"`
+	Provider        string `json:"provider"`
+	ProviderName    string `json:"provider_name"`
+	Label           string `json:"label"`
+	Status          string `json:"status"`
+	ExpiresAt       string `json:"expires_at"`
+	ExpiresPhrase   string `json:"expires_phrase"`
+	HasRefreshToken bool   `json:"has_refresh_token"`
+	Reason          string `json:"reason"`
+	CreatedAt       string `json:"created_at"`
+}
+
+// EventView is one history entry.
+type EventView struct {
+	ID           int64  `json:"id"`
+	Time         string `json:"time"`
+	TimePhrase   string `json:"time_phrase"`
+	ClientName   string `json:"client_name"`
+	AccountID    string `json:"account_id"`
+	AccountLabel string `json:"account_label"`
+	Provider     string `json:"provider"`
+	Kind         string `json:"kind"`
+	Outcome      string `json:"outcome"`
+	Reason       string `json:"reason"`
+	Message      string `json:"message"`
+}
+
+// ImportForm is the import dialog's content. ExpiresAt is RFC 3339 or "".
+type ImportForm struct {
+	ClientID     string `json:"client_id"`
+	Provider     string `json:"provider"`
+	Label        string `json:"label"`
+	AccessToken  string `json:"access_token"`
+	RefreshToken string `json:"refresh_token"`
+	ExpiresAt    string `json:"expires_at"`
+}
+
+// service returns the backend, or the reason it could not be opened.
+func (a *App) service() (*accounts.Service, error) {
+	if a.openErr != nil {
+		return nil, a.openErr
+	}
+	return a.svc, nil
+}
+
+// userError turns any error into one whose text is fit for the window, and
+// notes keychain trouble for the banner.
+func (a *App) userError(err error) error {
+	if err == nil {
+		return nil
+	}
+	a.recordKeychain(err)
+	return errors.New(backend.ErrorMessage(err))
+}
+
+// Overview returns the clients, their accounts most urgent first, and any
+// problem the window should show in a banner.
+func (a *App) Overview() (*Overview, error) {
+	svc, err := a.service()
+	if err != nil {
+		return nil, a.userError(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	groups, err := svc.Groups(ctx)
+	if err != nil {
+		return nil, a.userError(err)
+	}
+	now := svc.Now()
+	ov := &Overview{Groups: []ClientGroup{}, Providers: []ProviderView{}, DataDir: a.dataDir}
+	for _, g := range groups {
+		cg := ClientGroup{ID: g.Client.ID, Name: g.Client.Name, Accounts: []AccountView{}}
+		for _, e := range g.Accounts {
+			cg.Accounts = append(cg.Accounts, accountView(e, now))
+			ov.Counts.add(e.Status)
+		}
+		ov.Groups = append(ov.Groups, cg)
+	}
+	for _, p := range svc.Providers.Providers() {
+		ov.Providers = append(ov.Providers, ProviderView{ID: p.ID, Name: p.Name})
+	}
+	a.mu.Lock()
+	ov.KeychainProblem = a.keychainProblem
+	a.mu.Unlock()
+	return ov, nil
+}
+
+func (c *StatusCounts) add(s backend.Status) {
+	c.Total++
+	switch s {
+	case backend.StatusHealthy:
+		c.Healthy++
+	case backend.StatusExpiring:
+		c.Expiring++
+	case backend.StatusExpired:
+		c.Expired++
+	case backend.StatusInvalid:
+		c.Invalid++
+	default:
+		c.Unknown++
+	}
+}
+
+func accountView(e *accounts.Entry, now time.Time) AccountView {
+	v := AccountView{
+		ID: e.ID, ClientID: e.ClientID, ClientName: e.ClientName, Provider: e.Provider, ProviderName: e.ProviderName,
+		Label: e.Label, Status: string(e.Status), HasRefreshToken: e.HasRefreshToken, Reason: e.Reason,
+		CreatedAt: e.CreatedAt.Format(time.RFC3339),
+	}
+	if e.ExpiresAt != nil {
+		v.ExpiresAt = e.ExpiresAt.Format(time.RFC3339)
+		v.ExpiresPhrase = backend.Relative(*e.ExpiresAt, now)
+	}
+	return v
+}
+
+// ClientView is a client without its accounts.
+type ClientView struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// AddClient creates a client.
+func (a *App) AddClient(name string) (*ClientView, error) {
+	svc, err := a.service()
+	if err != nil {
+		return nil, a.userError(err)
+	}
+	c, err := svc.AddClient(context.Background(), name)
+	if err != nil {
+		return nil, a.userError(err)
+	}
+	return &ClientView{ID: c.ID, Name: c.Name}, nil
+}
+
+// RenameClient gives a client a new name.
+func (a *App) RenameClient(id, name string) (*ClientView, error) {
+	svc, err := a.service()
+	if err != nil {
+		return nil, a.userError(err)
+	}
+	c, err := svc.RenameClient(context.Background(), id, name)
+	if err != nil {
+		return nil, a.userError(err)
+	}
+	return &ClientView{ID: c.ID, Name: c.Name}, nil
+}
+
+// DeleteClient deletes a client that has no accounts.
+func (a *App) DeleteClient(id string) error {
+	svc, err := a.service()
+	if err != nil {
+		return a.userError(err)
+	}
+	return a.userError(svc.DeleteClient(context.Background(), id))
+}
+
+// ImportAccount stores a pasted token as a new account.
+func (a *App) ImportAccount(form ImportForm) (*AccountView, error) {
+	svc, err := a.service()
+	if err != nil {
+		return nil, a.userError(err)
+	}
+	var expiry *time.Time
+	if s := strings.TrimSpace(form.ExpiresAt); s != "" {
+		t, err := time.Parse(time.RFC3339, s)
+		if err != nil {
+			return nil, a.userError(backend.Errorf(backend.EINVALID, "The expiry %q is not a valid date and time.", s))
+		}
+		expiry = &t
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	acc, err := svc.ImportAccount(ctx, accounts.ImportRequest{
+		ClientID: form.ClientID, Provider: form.Provider, Label: form.Label,
+		Token: backend.Token{AccessToken: form.AccessToken, RefreshToken: form.RefreshToken, ExpiresAt: expiry},
+	})
+	if err != nil {
+		return nil, a.userError(err)
+	}
+	a.recordKeychain(nil) // the keychain just worked
+	return a.entry(ctx, svc, acc.ID)
+}
+
+// RenameAccount changes an account's label.
+func (a *App) RenameAccount(id, label string) (*AccountView, error) {
+	svc, err := a.service()
+	if err != nil {
+		return nil, a.userError(err)
+	}
+	ctx := context.Background()
+	if _, err := svc.RenameAccount(ctx, id, label); err != nil {
+		return nil, a.userError(err)
+	}
+	return a.entry(ctx, svc, id)
+}
+
+func (a *App) entry(ctx context.Context, svc *accounts.Service, id string) (*AccountView, error) {
+	e, err := svc.Entry(ctx, id)
+	if err != nil {
+		return nil, a.userError(err)
+	}
+	v := accountView(e, svc.Now())
+	return &v, nil
+}
+
+// DeleteAccount removes an account and its keychain items; history stays.
+func (a *App) DeleteAccount(id string) error {
+	svc, err := a.service()
+	if err != nil {
+		return a.userError(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	return a.userError(svc.DeleteAccount(ctx, id))
+}
+
+// AccountHistory returns an account's history, newest first.
+func (a *App) AccountHistory(id string) ([]EventView, error) {
+	svc, err := a.service()
+	if err != nil {
+		return nil, a.userError(err)
+	}
+	events, err := svc.History(context.Background(), backend.EventFilter{AccountID: id, Limit: 200})
+	if err != nil {
+		return nil, a.userError(err)
+	}
+	now := svc.Now()
+	out := make([]EventView, 0, len(events))
+	for _, e := range events {
+		out = append(out, EventView{
+			ID: e.ID, Time: e.Time.Format(time.RFC3339), TimePhrase: backend.Relative(e.Time, now),
+			ClientName: e.ClientName, AccountID: e.AccountID, AccountLabel: e.AccountLabel, Provider: e.Provider,
+			Kind: e.Kind, Outcome: e.Outcome, Reason: e.Reason, Message: e.Message,
+		})
+	}
+	return out, nil
+}

@@ -1,0 +1,108 @@
+package backend
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestAccountStatus(t *testing.T) {
+	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+	at := func(d time.Duration) *time.Time { t := now.Add(d); return &t }
+	for _, tc := range []struct {
+		name string
+		acc  Account
+		want Status
+	}{
+		{"no expiry", Account{}, StatusUnknown},
+		{"far", Account{ExpiresAt: at(30 * 24 * time.Hour)}, StatusHealthy},
+		{"just outside window", Account{ExpiresAt: at(7*24*time.Hour + time.Minute)}, StatusHealthy},
+		{"at window edge", Account{ExpiresAt: at(7 * 24 * time.Hour)}, StatusExpiring},
+		{"soon", Account{ExpiresAt: at(time.Hour)}, StatusExpiring},
+		{"exactly now", Account{ExpiresAt: at(0)}, StatusExpired},
+		{"past", Account{ExpiresAt: at(-time.Hour)}, StatusExpired},
+		{"invalid wins", Account{Invalid: true, ExpiresAt: at(30 * 24 * time.Hour)}, StatusInvalid},
+	} {
+		if got := tc.acc.Status(now, DefaultWarningWindow); got != tc.want {
+			t.Errorf("%s: Status = %s, want %s", tc.name, got, tc.want)
+		}
+	}
+}
+
+func TestCleanToken(t *testing.T) {
+	for _, tc := range []struct {
+		in, want string
+		ok       bool
+	}{
+		{"EAAB123", "EAAB123", true},
+		{"  ya29.abc \n", "ya29.abc", true},
+		{"", "", false},
+		{"   ", "", false},
+		{"abc\x00def", "", false},
+		{"abc\ndef", "", false},
+		{"abc def", "", false},
+		{strings.Repeat("a", MaxTokenLength+1), "", false},
+	} {
+		got, err := CleanToken("access token", tc.in)
+		if (err == nil) != tc.ok || got != tc.want {
+			t.Errorf("CleanToken(%q) = %q, %v; want %q ok=%v", tc.in, got, err, tc.want, tc.ok)
+		}
+		if err != nil {
+			if ErrorCode(err) != EINVALID {
+				t.Errorf("CleanToken(%q) code = %s", tc.in, ErrorCode(err))
+			}
+			if tc.in != "" && strings.TrimSpace(tc.in) != "" && strings.Contains(err.Error(), tc.in) {
+				t.Errorf("error %q repeats the token", err)
+			}
+		}
+	}
+}
+
+func TestCleanName(t *testing.T) {
+	for _, tc := range []struct {
+		in, want string
+		ok       bool
+	}{
+		{"Acme", "Acme", true},
+		{"  Café Ünïcode  ", "Café Ünïcode", true},
+		{"", "", false},
+		{"\t", "", false},
+		{"bad\x07bell", "", false},
+		{strings.Repeat("é", MaxNameLength), strings.Repeat("é", MaxNameLength), true},
+		{strings.Repeat("x", MaxNameLength+1), "", false},
+	} {
+		got, err := CleanName("client name", tc.in)
+		if (err == nil) != tc.ok || got != tc.want {
+			t.Errorf("CleanName(%q) = %q, %v; want %q ok=%v", tc.in, got, err, tc.want, tc.ok)
+		}
+	}
+}
+
+func TestIDs(t *testing.T) {
+	seen := map[string]bool{}
+	for range 1000 {
+		id := NewID("acc")
+		if !ValidID("acc", id) {
+			t.Fatalf("NewID gave %q, which ValidID rejects", id)
+		}
+		if seen[id] {
+			t.Fatalf("duplicate id %q", id)
+		}
+		seen[id] = true
+	}
+	for _, bad := range []string{"", "acc_", "acc_short", "cli_abcdefghijkm", "acc_ABCDEFGHJKMN", "acc_abcdefghijk1", "acc_abcdefghijkm/", "acc_abcdefghijkmn"} {
+		if ValidID("acc", bad) {
+			t.Errorf("ValidID(%q) = true", bad)
+		}
+	}
+}
+
+func TestErrorMessage(t *testing.T) {
+	err := Errorf(EINVALID, "The label is empty.").WithHint("Type a name.")
+	if got := ErrorMessage(err); got != "The label is empty. Type a name." {
+		t.Errorf("ErrorMessage = %q", got)
+	}
+	if ErrorCode(nil) != "" || ErrorMessage(nil) != "" {
+		t.Error("nil error has a code or message")
+	}
+}

@@ -1,0 +1,165 @@
+package accounts
+
+import (
+	"context"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/tokenwarden/tokenwarden/backend"
+)
+
+// Entry is an account as the user sees it: with its client, provider name
+// and status. It never carries a secret.
+type Entry struct {
+	*backend.Account
+	ClientName   string         `json:"client"`
+	ProviderName string         `json:"provider_name"`
+	Status       backend.Status `json:"status"`
+}
+
+// Group is one client and its accounts, most urgent first.
+type Group struct {
+	Client   *backend.Client `json:"client"`
+	Accounts []*Entry        `json:"accounts"`
+}
+
+// urgency orders statuses: what needs the user most comes first.
+var urgency = map[backend.Status]int{
+	backend.StatusInvalid:  0,
+	backend.StatusExpired:  1,
+	backend.StatusExpiring: 2,
+	backend.StatusUnknown:  3,
+	backend.StatusHealthy:  4,
+}
+
+// Entries returns every account (or those of filter) with its status, from
+// metadata only: no keychain read.
+func (s *Service) Entries(ctx context.Context, filter backend.AccountFilter) ([]*Entry, error) {
+	var entries []*Entry
+	now := s.Now()
+	err := s.Store.View(ctx, func(tx backend.Tx) error {
+		clients, err := tx.Clients()
+		if err != nil {
+			return err
+		}
+		names := make(map[string]string, len(clients))
+		for _, c := range clients {
+			names[c.ID] = c.Name
+		}
+		list, err := tx.Accounts(filter)
+		if err != nil {
+			return err
+		}
+		for _, a := range list {
+			entries = append(entries, s.entry(a, names[a.ClientID], now))
+		}
+		return nil
+	})
+	sortByUrgency(entries)
+	return entries, err
+}
+
+func (s *Service) entry(a *backend.Account, clientName string, now time.Time) *Entry {
+	name := a.Provider
+	if p, err := s.Providers.Provider(a.Provider); err == nil {
+		name = p.Name
+	}
+	return &Entry{Account: a, ClientName: clientName, ProviderName: name, Status: a.Status(now, s.Window)}
+}
+
+// Groups returns every client with its accounts. Clients whose accounts need
+// attention come first; within a client, the most urgent account first.
+func (s *Service) Groups(ctx context.Context) ([]*Group, error) {
+	clients, err := s.Clients(ctx)
+	if err != nil {
+		return nil, err
+	}
+	entries, err := s.Entries(ctx, backend.AccountFilter{})
+	if err != nil {
+		return nil, err
+	}
+	byClient := make(map[string]*Group, len(clients))
+	groups := make([]*Group, 0, len(clients))
+	for _, c := range clients {
+		g := &Group{Client: c, Accounts: []*Entry{}}
+		byClient[c.ID] = g
+		groups = append(groups, g)
+	}
+	for _, e := range entries { // already most urgent first
+		if g := byClient[e.ClientID]; g != nil {
+			g.Accounts = append(g.Accounts, e)
+		}
+	}
+	sort.SliceStable(groups, func(i, j int) bool {
+		wi, wj := worst(groups[i]), worst(groups[j])
+		if wi != wj {
+			return wi < wj
+		}
+		return strings.ToLower(groups[i].Client.Name) < strings.ToLower(groups[j].Client.Name)
+	})
+	return groups, nil
+}
+
+func worst(g *Group) int {
+	if len(g.Accounts) == 0 {
+		return len(urgency) // clients without accounts last
+	}
+	return urgency[g.Accounts[0].Status]
+}
+
+// sortByUrgency orders by status, then by the soonest expiry, then by label.
+func sortByUrgency(entries []*Entry) {
+	sort.SliceStable(entries, func(i, j int) bool {
+		a, b := entries[i], entries[j]
+		if ua, ub := urgency[a.Status], urgency[b.Status]; ua != ub {
+			return ua < ub
+		}
+		switch {
+		case a.ExpiresAt != nil && b.ExpiresAt != nil && !a.ExpiresAt.Equal(*b.ExpiresAt):
+			return a.ExpiresAt.Before(*b.ExpiresAt)
+		case a.ExpiresAt != nil && b.ExpiresAt == nil:
+			return true
+		case a.ExpiresAt == nil && b.ExpiresAt != nil:
+			return false
+		}
+		return strings.ToLower(a.Label) < strings.ToLower(b.Label)
+	})
+}
+
+// NeedsAttention reports whether an entry's status asks the user to act. An
+// unknown expiry is not a fault of the account, so it does not count.
+func (e *Entry) NeedsAttention() bool {
+	switch e.Status {
+	case backend.StatusInvalid, backend.StatusExpired, backend.StatusExpiring:
+		return true
+	}
+	return false
+}
+
+// History returns history events, newest first.
+func (s *Service) History(ctx context.Context, f backend.EventFilter) (events []*backend.Event, err error) {
+	err = s.Store.View(ctx, func(tx backend.Tx) error {
+		events, err = tx.Events(f)
+		return err
+	})
+	return events, err
+}
+
+// Entry returns one account with its status.
+func (s *Service) Entry(ctx context.Context, id string) (*Entry, error) {
+	var e *Entry
+	err := s.Store.View(ctx, func(tx backend.Tx) error {
+		a, err := tx.Account(id)
+		if err != nil {
+			return err
+		}
+		c, err := tx.Client(a.ClientID)
+		if err != nil {
+			return err
+		}
+		e = s.entry(a, c.Name, s.Now())
+		return nil
+	})
+	return e, err
+}

@@ -1,0 +1,40 @@
+// Package accounts carries out what the user asks of clients and accounts:
+// it checks input, keeps secrets in the keychain and metadata in the store,
+// and writes a history event for every change.
+package accounts
+
+import (
+	"time"
+
+	"github.com/tokenwarden/tokenwarden/backend"
+)
+
+// Service is the one place the window and the command line go through.
+type Service struct {
+	Store     backend.Store
+	Secrets   backend.Secrets
+	Providers backend.ProviderRegistry
+	// Now is the clock; tests set it.
+	Now func() time.Time
+	// Window is how long before a deadline an account counts as expiring.
+	Window time.Duration
+}
+
+// New returns a Service with the real clock and the default warning window.
+func New(store backend.Store, secrets backend.Secrets, providers backend.ProviderRegistry) *Service {
+	return &Service{Store: store, Secrets: secrets, Providers: providers, Now: time.Now, Window: backend.DefaultWarningWindow}
+}
+
+func (s *Service) now() time.Time { return s.Now().UTC().Truncate(time.Millisecond) }
+
+// event fills the client and account names of an event from what it is about.
+func event(kind, outcome, message string, c *backend.Client, a *backend.Account, details map[string]any) *backend.Event {
+	e := &backend.Event{Kind: kind, Outcome: outcome, Message: message, Details: details}
+	if c != nil {
+		e.ClientID, e.ClientName = c.ID, c.Name
+	}
+	if a != nil {
+		e.AccountID, e.AccountLabel, e.Provider = a.ID, a.Label, a.Provider
+	}
+	return e
+}

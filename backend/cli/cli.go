@@ -1,0 +1,110 @@
+// Package cli is Tokenwarden's command line: the same backend as the window,
+// for scripts, cron and tests. One file per command.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/tokenwarden/tokenwarden/backend"
+	"github.com/tokenwarden/tokenwarden/backend/accounts"
+)
+
+// Exit codes, as gh auth status uses them.
+const (
+	ExitOK        = 0 // done; every account is healthy
+	ExitAttention = 1 // done; some account needs the user
+	ExitError     = 2 // failed, or bad usage
+)
+
+// Env is what a command runs with. Service opens the data dir on first use,
+// so commands that need no data (version, help) work without it.
+type Env struct {
+	Stdin   io.Reader
+	Stdout  io.Writer
+	Stderr  io.Writer
+	Service func() (*accounts.Service, error)
+	Version string
+}
+
+type command struct {
+	name  string // "client add"
+	usage string // arguments after the name
+	help  string
+	run   func(ctx context.Context, env *Env, args []string) (int, error)
+}
+
+var commands = map[string]*command{}
+
+func register(c *command) { commands[c.name] = c }
+
+// Run runs the command named by args and returns the process exit code.
+func Run(ctx context.Context, env *Env, args []string) int {
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		printUsage(env.Stdout)
+		return ExitOK
+	}
+	cmd := commands[args[0]]
+	rest := args[1:]
+	if len(args) > 1 {
+		if sub := commands[args[0]+" "+args[1]]; sub != nil {
+			cmd, rest = sub, args[2:]
+		}
+	}
+	if cmd == nil {
+		fmt.Fprintf(env.Stderr, "error: unknown command %q\n", strings.Join(args[:min(2, len(args))], " "))
+		fmt.Fprintln(env.Stderr, `Run "tokenwarden help" to see the commands.`)
+		return ExitError
+	}
+	code, err := cmd.run(ctx, env, rest)
+	if err != nil {
+		var usage usageError
+		if errors.As(err, &usage) {
+			fmt.Fprintf(env.Stderr, "error: %s\nusage: tokenwarden %s %s\n", usage.msg, cmd.name, cmd.usage)
+			return ExitError
+		}
+		fmt.Fprintf(env.Stderr, "error: %s\n", backend.ErrorMessage(err))
+		return ExitError
+	}
+	return code
+}
+
+func printUsage(w io.Writer) {
+	fmt.Fprintln(w, "Tokenwarden keeps your clients' accounts connected.")
+	fmt.Fprintln(w, "\nWith no command it opens the window. Commands:")
+	names := make([]string, 0, len(commands))
+	for n := range commands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		c := commands[n]
+		fmt.Fprintf(w, "  %-50s %s\n", strings.TrimSpace(n+" "+c.usage), c.help)
+	}
+	fmt.Fprintln(w, "\nGlobal flag: --data-dir DIR (or TOKENWARDEN_HOME) picks the data folder.")
+	fmt.Fprintln(w, "Exit codes: 0 ok, 1 an account needs attention, 2 error.")
+}
+
+// usageError is a mistake in the command line itself.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
+
+// parse parses flags and checks the number of positional arguments.
+func parse(fs *flag.FlagSet, args []string, positional int) ([]string, error) {
+	fs.SetOutput(io.Discard)
+	if err := fs.Parse(args); err != nil {
+		return nil, usagef("%v", err)
+	}
+	if fs.NArg() != positional {
+		return nil, usagef("expected %d argument(s), got %d", positional, fs.NArg())
+	}
+	return fs.Args(), nil
+}

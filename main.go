@@ -1,0 +1,144 @@
+// Tokenwarden keeps a freelancer's client accounts connected. With no
+// command it opens the window; with one it runs the command line.
+package main
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+
+	"github.com/wailsapp/wails/v2"
+	"github.com/wailsapp/wails/v2/pkg/options"
+	"github.com/wailsapp/wails/v2/pkg/options/assetserver"
+	"github.com/wailsapp/wails/v2/pkg/options/linux"
+
+	"github.com/tokenwarden/tokenwarden/backend"
+	"github.com/tokenwarden/tokenwarden/backend/accounts"
+	"github.com/tokenwarden/tokenwarden/backend/cli"
+	"github.com/tokenwarden/tokenwarden/backend/keychain"
+	"github.com/tokenwarden/tokenwarden/backend/providers"
+	"github.com/tokenwarden/tokenwarden/backend/sqlite"
+)
+
+//go:embed all:frontend/dist
+var assets embed.FS
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "0.1.0-dev"
+
+func main() {
+	dataFlag, args, err := splitDataDir(os.Args[1:])
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "error: %v\n", err)
+		os.Exit(cli.ExitError)
+	}
+	dataDir, err := resolveDataDir(dataFlag)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "error: %v\n", err)
+		os.Exit(cli.ExitError)
+	}
+	if len(args) == 0 {
+		os.Exit(runWindow(dataDir))
+	}
+	os.Exit(runCLI(dataDir, args))
+}
+
+// splitDataDir takes the global --data-dir flag out of the arguments,
+// wherever it stands.
+func splitDataDir(args []string) (dir string, rest []string, err error) {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--data-dir" || a == "-data-dir":
+			if i+1 >= len(args) || args[i+1] == "" {
+				return "", nil, fmt.Errorf("--data-dir needs a folder")
+			}
+			dir = args[i+1]
+			i++
+		case strings.HasPrefix(a, "--data-dir="):
+			dir = strings.TrimPrefix(a, "--data-dir=")
+		default:
+			rest = append(rest, a)
+		}
+	}
+	return dir, rest, nil
+}
+
+// resolveDataDir picks the data folder: the flag, then TOKENWARDEN_HOME, then
+// the OS user config dir.
+func resolveDataDir(flagValue string) (string, error) {
+	dir := flagValue
+	if dir == "" {
+		dir = os.Getenv("TOKENWARDEN_HOME")
+	}
+	if dir == "" {
+		base, err := os.UserConfigDir()
+		if err != nil {
+			return "", fmt.Errorf("cannot find your config folder (%v); set TOKENWARDEN_HOME or pass --data-dir", err)
+		}
+		dir = filepath.Join(base, "tokenwarden")
+	}
+	return filepath.Abs(dir)
+}
+
+// openService opens the data folder and wires the backend together.
+func openService(dataDir string) (*accounts.Service, io.Closer, error) {
+	if err := os.MkdirAll(dataDir, 0o700); err != nil {
+		return nil, nil, backend.Errorf(backend.EUNAVAILABLE, "Cannot create the data folder %s: %v.", dataDir, err)
+	}
+	db, err := sqlite.Open(filepath.Join(dataDir, "tokenwarden.db"))
+	if err != nil {
+		return nil, nil, err
+	}
+	svc := accounts.New(db, keychain.New(keychain.Namespace(dataDir)), providers.Builtin())
+	return svc, db, nil
+}
+
+func runCLI(dataDir string, args []string) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	var closer io.Closer
+	env := &cli.Env{
+		Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Version: version,
+		Service: func() (*accounts.Service, error) {
+			svc, c, err := openService(dataDir)
+			closer = c
+			return svc, err
+		},
+	}
+	code := cli.Run(ctx, env, args)
+	if closer != nil {
+		closer.Close()
+	}
+	return code
+}
+
+func runWindow(dataDir string) int {
+	svc, closer, openErr := openService(dataDir)
+	if closer != nil {
+		defer closer.Close()
+	}
+	app := NewApp(svc, dataDir, openErr)
+	err := wails.Run(&options.App{
+		Title:            "Tokenwarden",
+		Width:            1200,
+		Height:           800,
+		MinWidth:         860,
+		MinHeight:        560,
+		AssetServer:      &assetserver.Options{Assets: assets},
+		BackgroundColour: &options.RGBA{R: 246, G: 247, B: 249, A: 1},
+		OnStartup:        app.startup,
+		Bind:             []interface{}{app},
+		Linux:            &linux.Options{ProgramName: "tokenwarden"},
+	})
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "error: %v\n", err)
+		return cli.ExitError
+	}
+	return cli.ExitOK
+}

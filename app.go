@@ -290,15 +290,17 @@ func (a *App) entry(ctx context.Context, svc *accounts.Service, id string) (*Acc
 	return &v, nil
 }
 
-// DeleteAccount removes an account and its keychain items; history stays.
-func (a *App) DeleteAccount(id string) error {
+// DeleteAccount revokes an account's tokens where the platform allows,
+// removes them from the keychain and deletes the account; history stays.
+func (a *App) DeleteAccount(id string) (*accounts.DeleteResult, error) {
 	svc, err := a.service()
 	if err != nil {
-		return a.userError(err)
+		return nil, a.userError(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	return a.userError(svc.DeleteAccount(ctx, id))
+	res, err := svc.DeleteAccount(ctx, id)
+	return res, a.userError(err)
 }
 
 // AccountHistory returns an account's history, newest first.

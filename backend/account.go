@@ -24,11 +24,25 @@ const DefaultWarningWindow = 7 * 24 * time.Hour
 // Account is one connected platform account, for example a client's Facebook
 // Page. Its tokens live in the keychain, never here.
 type Account struct {
-	ID        string     `json:"id"`
-	ClientID  string     `json:"client_id"`
-	Provider  string     `json:"provider"`
-	Label     string     `json:"label"`
+	ID       string `json:"id"`
+	ClientID string `json:"client_id"`
+	Provider string `json:"provider"`
+	Label    string `json:"label"`
+	// Kind is "" for a user's own login and "page" for a Facebook Page
+	// reached through ParentID's login.
+	Kind     string `json:"kind"`
+	ParentID string `json:"parent_id"`
+	// Identity is who the token belongs to, from the platform.
+	Identity Identity `json:"identity"`
+	// Scopes as the platform granted them.
+	Scopes    []string   `json:"scopes"`
 	ExpiresAt *time.Time `json:"expires_at"`
+	// RefreshExpiresAt and DataAccessExpiresAt are deadlines beyond the
+	// access token: the refresh token's end, Facebook's data access end.
+	RefreshExpiresAt    *time.Time `json:"refresh_expires_at"`
+	DataAccessExpiresAt *time.Time `json:"data_access_expires_at"`
+	// ConnectedAt is the last time the user authorized through the browser.
+	ConnectedAt *time.Time `json:"connected_at"`
 	// HasRefreshToken says whether a refresh token is stored in the keychain.
 	HasRefreshToken bool `json:"has_refresh_token"`
 	// Invalid is set when the platform last said the token does not work;
@@ -58,6 +72,7 @@ func (a *Account) Status(now time.Time, window time.Duration) Status {
 type AccountFilter struct {
 	ClientID string
 	Provider string
+	ParentID string
 }
 
 // Token is what the user hands over when importing an account by hand.

@@ -10,6 +10,13 @@ const (
 	EventAccountImported = "account.imported"
 	EventAccountRenamed  = "account.renamed"
 	EventAccountDeleted  = "account.deleted"
+	// OAuth: a new account through the browser, a reconnect of an existing
+	// one, a failed attempt, a revocation at the platform on delete.
+	EventAccountConnected   = "account.connected"
+	EventAccountReconnected = "account.reconnected"
+	EventConnectFailed      = "account.connect_failed"
+	EventAccountRevoked     = "account.revoked"
+	EventCredentialsSet     = "provider.credentials_set"
 )
 
 // Event outcomes.

@@ -24,6 +24,11 @@ type Tx interface {
 	UpdateAccount(a *Account) error
 	DeleteAccount(id string) error
 
+	// Credentials returns a provider's developer app client id (ENOTFOUND
+	// when none is set); the secret is in the keychain.
+	Credentials(providerID string) (*Credentials, error)
+	SaveCredentials(c *Credentials) error
+
 	AppendEvent(e *Event) error
 	Events(f EventFilter) ([]*Event, error)
 }

@@ -2,6 +2,7 @@ package accounts
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -141,35 +142,113 @@ func (s *Service) RenameAccount(ctx context.Context, id, label string) (*backend
 	return a, nil
 }
 
-// DeleteAccount removes an account's secrets from the keychain and its row
-// from the store; its history stays. The keychain goes first so that a locked
-// keychain stops the delete before anything has changed.
-func (s *Service) DeleteAccount(ctx context.Context, id string) error {
+// DeleteResult says what happened at the platform when an account was deleted.
+type DeleteResult struct {
+	Revoked bool `json:"revoked"`
+	// Note tells the user what is left to do, e.g. where to remove the app's
+	// access by hand when the platform cannot revoke tokens.
+	Note string `json:"note"`
+	// Deleted counts the accounts removed: the account and its Pages.
+	Deleted int `json:"deleted"`
+}
+
+// DeleteAccount revokes the account's tokens at the platform where it can,
+// removes them from the keychain, and deletes the account and the Pages it
+// keeps alive; history stays. The keychain goes before the store so that a
+// locked keychain stops the delete before anything has changed. A failed
+// revocation does not stop the delete: the user is told where to finish it.
+func (s *Service) DeleteAccount(ctx context.Context, id string) (*DeleteResult, error) {
 	var a *backend.Account
+	var children []*backend.Account
 	if err := s.Store.View(ctx, func(tx backend.Tx) (err error) {
-		a, err = tx.Account(id)
+		if a, err = tx.Account(id); err != nil {
+			return err
+		}
+		children, err = tx.Accounts(backend.AccountFilter{ParentID: id})
 		return err
 	}); err != nil {
-		return err
+		return nil, err
 	}
-	for _, kind := range []backend.SecretKind{backend.SecretAccessToken, backend.SecretRefreshToken} {
-		if err := s.Secrets.DeleteSecret(ctx, a.ID, kind); err != nil {
-			return err
+	res := &DeleteResult{Deleted: 1 + len(children)}
+	if a.ParentID == "" {
+		res.Revoked, res.Note = s.revoke(ctx, a)
+	}
+	all := append([]*backend.Account{a}, children...)
+	for _, acc := range all {
+		for _, kind := range []backend.SecretKind{backend.SecretAccessToken, backend.SecretRefreshToken} {
+			if err := s.Secrets.DeleteSecret(ctx, acc.ID, kind); err != nil {
+				return nil, err
+			}
 		}
 	}
-	return s.Store.Update(ctx, func(tx backend.Tx) error {
-		a, err := tx.Account(id)
-		if err != nil {
-			return err
-		}
+	err := s.Store.Update(ctx, func(tx backend.Tx) error {
 		c, err := tx.Client(a.ClientID)
 		if err != nil {
 			return err
 		}
-		if err := tx.DeleteAccount(id); err != nil {
-			return err
+		for _, acc := range all {
+			if err := tx.DeleteAccount(acc.ID); err != nil && backend.ErrorCode(err) != backend.ENOTFOUND {
+				return err
+			}
+			msg := fmt.Sprintf("Account %q deleted; its tokens were removed from the keychain.", acc.Label)
+			if acc.ParentID != "" {
+				msg = fmt.Sprintf("Page %q deleted with the login that kept it alive.", acc.Label)
+			}
+			details := map[string]any{}
+			if acc == a {
+				details["revoked"] = res.Revoked
+				if res.Note != "" {
+					details["note"] = res.Note
+				}
+				if res.Revoked {
+					if err := tx.AppendEvent(event(backend.EventAccountRevoked, backend.OutcomeOK,
+						fmt.Sprintf("Tokens of %q revoked at the platform.", acc.Label), c, acc, nil)); err != nil {
+						return err
+					}
+				}
+			}
+			if err := tx.AppendEvent(event(backend.EventAccountDeleted, backend.OutcomeOK, msg, c, acc, details)); err != nil {
+				return err
+			}
 		}
-		return tx.AppendEvent(event(backend.EventAccountDeleted, backend.OutcomeOK,
-			fmt.Sprintf("Account %q deleted; its tokens were removed from the keychain.", a.Label), c, a, nil))
+		return nil
 	})
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// revoke asks the platform to invalidate a's tokens and says what happened.
+// Accounts imported by hand for a provider without stored credentials can
+// still be revoked where the platform needs no client authentication.
+func (s *Service) revoke(ctx context.Context, a *backend.Account) (bool, string) {
+	if s.Platforms == nil {
+		return false, ""
+	}
+	p, err := s.Providers.Provider(a.Provider)
+	if err != nil {
+		return false, ""
+	}
+	manual := "Remove the app's access in the account's settings"
+	if p.AccessSettingsURL != "" {
+		manual += " at " + p.AccessSettingsURL
+	}
+	manual += "."
+	access, err := s.Secrets.Secret(ctx, a.ID, backend.SecretAccessToken)
+	if err != nil {
+		return false, "The token could not be read to revoke it. " + manual
+	}
+	refresh, _ := s.Secrets.Secret(ctx, a.ID, backend.SecretRefreshToken)
+	creds, _ := s.Credentials(ctx, p) // revocation without a client id is tried anyway
+	rctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	err = s.Platforms(p).Revoke(rctx, p, creds, access, refresh)
+	switch {
+	case err == nil:
+		return true, ""
+	case errors.Is(err, backend.ErrNoRevocation):
+		return false, p.Name + " does not let apps revoke tokens. " + manual
+	}
+	return false, "Revoking at " + p.Name + " failed (" + backend.ErrorMessage(err) + "). " + manual
 }

@@ -4,6 +4,7 @@
 package accounts
 
 import (
+	"context"
 	"time"
 
 	"github.com/tokenwarden/tokenwarden/backend"
@@ -14,6 +15,13 @@ type Service struct {
 	Store     backend.Store
 	Secrets   backend.Secrets
 	Providers backend.ProviderRegistry
+	// Authorizer runs the browser flow; Platforms gives each provider's own
+	// steps; Discover fills a custom provider's endpoints from its issuer.
+	Authorizer backend.Authorizer
+	Platforms  func(*backend.Provider) backend.Platform
+	Discover   func(context.Context, *backend.Provider) error
+	// CustomProviders saves providers the user adds by issuer.
+	CustomProviders CustomProviders
 	// Now is the clock; tests set it.
 	Now func() time.Time
 	// Window is how long before a deadline an account counts as expiring.

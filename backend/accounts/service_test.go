@@ -237,14 +237,14 @@ func TestDeleteAccount(t *testing.T) {
 	a := f.importToken(t, acme.ID, "Page", 30*24*time.Hour)
 
 	f.secrets.fail = errLocked
-	if err := f.svc.DeleteAccount(ctx, a.ID); !errors.Is(err, errLocked) {
+	if _, err := f.svc.DeleteAccount(ctx, a.ID); !errors.Is(err, errLocked) {
 		t.Fatalf("delete with locked keychain = %v", err)
 	}
 	if _, err := f.svc.Entry(ctx, a.ID); err != nil {
 		t.Fatalf("account gone after a failed delete: %v", err)
 	}
 	f.secrets.fail = nil
-	if err := f.svc.DeleteAccount(ctx, a.ID); err != nil {
+	if _, err := f.svc.DeleteAccount(ctx, a.ID); err != nil {
 		t.Fatal(err)
 	}
 	if len(f.secrets.items) != 0 {
@@ -257,7 +257,7 @@ func TestDeleteAccount(t *testing.T) {
 	if err != nil || len(hist) != 2 || hist[0].Kind != backend.EventAccountDeleted || hist[0].AccountLabel != "Page" {
 		t.Errorf("history after delete = %v, %v", hist, err)
 	}
-	if err := f.svc.DeleteAccount(ctx, a.ID); backend.ErrorCode(err) != backend.ENOTFOUND {
+	if _, err := f.svc.DeleteAccount(ctx, a.ID); backend.ErrorCode(err) != backend.ENOTFOUND {
 		t.Errorf("second delete = %v", err)
 	}
 }

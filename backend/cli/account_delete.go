@@ -19,9 +19,20 @@ func runAccountDelete(ctx context.Context, env *Env, args []string) (int, error)
 	if err != nil {
 		return ExitError, err
 	}
-	if err := svc.DeleteAccount(ctx, pos[0]); err != nil {
+	res, err := svc.DeleteAccount(ctx, pos[0])
+	if err != nil {
 		return ExitError, err
 	}
-	fmt.Fprintf(env.Stdout, "Deleted account %s. Its history is kept.\n", pos[0])
+	if res.Revoked {
+		fmt.Fprintln(env.Stdout, "Revoked its tokens at the platform.")
+	}
+	if res.Deleted > 1 {
+		fmt.Fprintf(env.Stdout, "Deleted account %s and the %d Page(s) it kept alive. History is kept.\n", pos[0], res.Deleted-1)
+	} else {
+		fmt.Fprintf(env.Stdout, "Deleted account %s. Its history is kept.\n", pos[0])
+	}
+	if res.Note != "" {
+		fmt.Fprintln(env.Stderr, "note: "+res.Note)
+	}
 	return ExitOK, nil
 }

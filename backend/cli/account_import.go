@@ -123,3 +123,13 @@ func readTokens(r io.Reader, withRefresh bool) (access, refresh string, err erro
 	}
 	return access, refresh, nil
 }
+
+// readSecretLine reads one secret from the first line of stdin.
+func readSecretLine(r io.Reader, what string) (string, error) {
+	sc := bufio.NewScanner(io.LimitReader(r, 2*backend.MaxTokenLength))
+	sc.Buffer(make([]byte, 0, 4096), 2*backend.MaxTokenLength)
+	if !sc.Scan() || strings.TrimSpace(sc.Text()) == "" {
+		return "", backend.Errorf(backend.EINVALID, "No %s on standard input.", what)
+	}
+	return backend.CleanToken(what, sc.Text())
+}

@@ -30,6 +30,8 @@ type Env struct {
 	Stderr  io.Writer
 	Service func() (*accounts.Service, error)
 	Version string
+	// Open opens a URL in the system browser.
+	Open func(url string) error
 }
 
 type command struct {

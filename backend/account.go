@@ -126,3 +126,23 @@ func ValidID(prefix, id string) bool {
 	}
 	return true
 }
+
+// ReconnectBy is the earliest date on which no automatic renewal can save
+// the account, so the user must log in again: the refresh token's end, the
+// data access end, and the access token's expiry unless renews says the
+// account renews itself (a refresh token, or an exchange the platform allows).
+// Nil when no such date is known.
+func (a *Account) ReconnectBy(renews bool) *time.Time {
+	var by *time.Time
+	consider := func(t *time.Time) {
+		if t != nil && (by == nil || t.Before(*by)) {
+			by = t
+		}
+	}
+	if !renews {
+		consider(a.ExpiresAt)
+	}
+	consider(a.RefreshExpiresAt)
+	consider(a.DataAccessExpiresAt)
+	return by
+}

@@ -106,3 +106,25 @@ func TestErrorMessage(t *testing.T) {
 		t.Error("nil error has a code or message")
 	}
 }
+
+func TestReconnectBy(t *testing.T) {
+	d := func(day int) *time.Time { t := time.Date(2027, 1, day, 0, 0, 0, 0, time.UTC); return &t }
+	for _, tc := range []struct {
+		name   string
+		acc    Account
+		renews bool
+		want   *time.Time
+	}{
+		{"nothing known", Account{}, false, nil},
+		{"access expiry when it cannot renew", Account{ExpiresAt: d(5)}, false, d(5)},
+		{"no deadline when it renews", Account{ExpiresAt: d(5)}, true, nil},
+		{"refresh token end", Account{ExpiresAt: d(5), RefreshExpiresAt: d(20)}, true, d(20)},
+		{"data access first", Account{ExpiresAt: d(25), DataAccessExpiresAt: d(10), RefreshExpiresAt: d(20)}, true, d(10)},
+		{"earliest of all", Account{ExpiresAt: d(3), DataAccessExpiresAt: d(10)}, false, d(3)},
+	} {
+		got := tc.acc.ReconnectBy(tc.renews)
+		if (got == nil) != (tc.want == nil) || got != nil && !got.Equal(*tc.want) {
+			t.Errorf("%s: ReconnectBy = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}

@@ -1,0 +1,6 @@
+// Svelte 5 in runes mode everywhere.
+export default {
+  compilerOptions: {
+    runes: true,
+  },
+};

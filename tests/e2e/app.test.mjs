@@ -1,0 +1,407 @@
+// Drives the real Tokenwarden UI, served by the Wails dev build with live Go
+// bindings, through the system Chromium. Run by tests/e2e/run.sh, which
+// starts the app and sets E2E_URL and E2E_OUT. The steps build on each
+// other and run in order.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const url = process.env.E2E_URL ?? 'http://127.0.0.1:34115/';
+const out = process.env.E2E_OUT ?? fileURLToPath(new URL('./out/', import.meta.url));
+mkdirSync(out, { recursive: true });
+
+// Every test token carries "-e2e-SECRET-"; run.sh scans the data folder and
+// the log for that marker afterwards.
+const TOKEN_PAGE = 'EAAtest-e2e-SECRET-token-0001';
+const REFRESH_PAGE = 'rt-e2e-SECRET-refresh-0001';
+const TOKEN_INSTAGRAM = 'IGtest-e2e-SECRET-token-0002';
+const secrets = [TOKEN_PAGE, REFRESH_PAGE, TOKEN_INSTAGRAM];
+
+/** @type {import('playwright-core').Browser} */
+let browser;
+/** @type {import('playwright-core').Page} */
+let page;
+const pageErrors = [];
+
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      '--disable-sync',
+    ],
+  });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 820 }, colorScheme: 'light' });
+  page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  page.on('pageerror', (err) => {
+    const stack = String(err.stack ?? err);
+    // Wails' own dev-mode script (/wails/ipc.js) mounts its reconnect overlay
+    // with an anchor (#wails-spinner) that does not exist and throws; that
+    // script only exists in dev builds, so it is not the app's error.
+    if (stack.includes('/wails/ipc.js')) return;
+    pageErrors.push(stack);
+  });
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' && !/Failed to load resource/.test(msg.text())) pageErrors.push(`console: ${msg.text()}`);
+  });
+  page.on('response', (res) => {
+    if (res.status() >= 400) pageErrors.push(`HTTP ${res.status()} for ${res.url()}`);
+  });
+  await page.goto(url);
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+// ---- helpers ---------------------------------------------------------------
+
+const tid = (id) => `[data-testid="${id}"]`;
+
+/** Polls fn until it returns a truthy value or stops throwing. */
+async function eventually(fn, what, timeout = 10_000) {
+  const end = Date.now() + timeout;
+  let last;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v;
+      last = new Error(`not yet: ${what}`);
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}: ${last?.message ?? last}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function row(label) {
+  return page.locator(tid('account-row'), {
+    has: page.locator(tid('account-label'), { hasText: new RegExp(`^${label}$`) }),
+  });
+}
+
+function card(name) {
+  return page.locator(`${tid('client-card')}[data-client-name="${name}"]`);
+}
+
+async function rowLabels() {
+  return page.locator(`${tid('account-row')} ${tid('account-label')}`).allTextContents();
+}
+
+/** Calls a bound Go method directly, for setup that the UI test does not need to click through. */
+function backend(method, ...args) {
+  return page.evaluate(([m, a]) => window.go.main.App[m](...a), [method, args]);
+}
+
+/** A value for <input type="datetime-local"> in the browser's time zone. */
+function localInput(msFromNow) {
+  return page.evaluate((ms) => {
+    const d = new Date(Date.now() + ms);
+    const p = (n) => String(n).padStart(2, '0');
+    return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
+  }, msFromNow);
+}
+
+async function assertNoSecretsInPage() {
+  const html = await page.content();
+  const stores = await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }));
+  for (const s of secrets) {
+    assert.ok(!html.includes(s), 'a token is still in the page');
+    assert.ok(!stores.includes(s), 'a token was kept in web storage');
+  }
+}
+
+const DAY = 24 * 60 * 60 * 1000;
+
+/** Saves a screenshot of the page in tests/e2e/out/, with animations finished. */
+function shot(name) {
+  return page.screenshot({ path: join(out, name), animations: 'disabled', caret: 'hide' });
+}
+
+// ---- steps -----------------------------------------------------------------
+
+test('a new user sees the empty state with what to do first', async () => {
+  await page.locator(tid('empty-state')).waitFor();
+  const text = await page.locator(tid('empty-state')).innerText();
+  assert.match(text, /keychain/i);
+  assert.match(text, /add(ing)? a client/i);
+  assert.ok(await page.locator(tid('empty-add-client')).isVisible());
+  assert.ok(await page.locator(tid('empty-import-token')).isVisible());
+  await shot('empty-light.png');
+});
+
+test('adds the client "Acme Bakery"', async () => {
+  await page.click(tid('empty-add-client'));
+  await page.locator(tid('dialog-add-client')).waitFor();
+  await page.fill(tid('client-name-input'), 'Acme Bakery');
+  await page.keyboard.press('Enter');
+  await page.locator(tid('dialog-add-client')).waitFor({ state: 'detached' });
+  await card('Acme Bakery').waitFor();
+  assert.equal(await page.locator(tid('client-card')).count(), 1);
+  await page.locator(tid('toast'), { hasText: 'Acme Bakery' }).first().waitFor();
+});
+
+test('a duplicate client name shows the error and changes nothing', async () => {
+  await page.click(tid('add-client-button'));
+  await page.locator(tid('dialog-add-client')).waitFor();
+  await page.fill(tid('client-name-input'), 'Acme Bakery');
+  await page.click(tid('dialog-submit'));
+  const error = page.locator(`${tid('dialog-add-client')} ${tid('dialog-error')}`);
+  await error.waitFor();
+  assert.ok((await error.innerText()).trim().length > 10, 'the backend error is shown');
+  assert.equal(await page.inputValue(tid('client-name-input')), 'Acme Bakery', 'what was typed is kept');
+  await page.keyboard.press('Escape');
+  await page.locator(tid('dialog-add-client')).waitFor({ state: 'detached' });
+  assert.equal(await page.locator(tid('client-card')).count(), 1);
+  const ov = await backend('Overview');
+  assert.deepEqual(
+    ov.groups.map((g) => g.name),
+    ['Acme Bakery'],
+  );
+});
+
+test('imports a Facebook token that expires in 3 days: status "expiring"', async () => {
+  await page.click(tid('import-token-button'));
+  const dialog = page.locator(tid('dialog-import'));
+  await dialog.waitFor();
+  await page.selectOption(tid('import-client'), { label: 'Acme Bakery' });
+  await page.selectOption(tid('import-provider'), 'facebook');
+  await page.fill(tid('import-label'), 'Acme Page');
+
+  // Without a token the backend refuses; the form keeps what was typed.
+  await page.click(tid('dialog-submit'));
+  await dialog.locator(tid('dialog-error')).waitFor();
+  assert.equal(await page.inputValue(tid('import-label')), 'Acme Page');
+
+  await page.fill(tid('import-access-token'), TOKEN_PAGE);
+  await page.fill(tid('import-refresh-token'), REFRESH_PAGE);
+  assert.equal(await page.getAttribute(tid('import-access-token'), 'type'), 'password');
+  await page.fill(tid('import-expiry'), await localInput(3 * DAY + 2 * 60 * 60 * 1000));
+  await shot('import-light.png');
+  await page.click(tid('dialog-submit'));
+  await dialog.waitFor({ state: 'detached' });
+
+  const r = row('Acme Page');
+  await r.waitFor();
+  assert.equal(await r.getAttribute('data-status'), 'expiring');
+  assert.match(await r.locator(tid('account-status')).innerText(), /expiring/i);
+  assert.match(await r.locator(tid('account-expiry')).innerText(), /in [23] days/);
+  assert.match(await r.locator(tid('account-refresh')).innerText(), /refresh token/i);
+  assert.doesNotMatch(await r.locator(tid('account-refresh')).innerText(), /no refresh/i);
+  assert.equal(await page.locator(tid('summary-expiring-count')).innerText(), '1');
+  await assertNoSecretsInPage();
+});
+
+test('imports an Instagram token with no expiry: status "unknown"', async () => {
+  await card('Acme Bakery').locator(tid('client-import')).click();
+  const dialog = page.locator(tid('dialog-import'));
+  await dialog.waitFor();
+  // Opened from the card, the client is already chosen; the token fields start empty.
+  assert.equal(await page.locator(`${tid('import-client')} option:checked`).innerText(), 'Acme Bakery');
+  assert.equal(await page.inputValue(tid('import-access-token')), '');
+  assert.equal(await page.inputValue(tid('import-refresh-token')), '');
+  await page.selectOption(tid('import-provider'), 'instagram');
+  await page.fill(tid('import-label'), 'Acme Instagram');
+  await page.fill(tid('import-access-token'), TOKEN_INSTAGRAM);
+  await page.click(tid('dialog-submit'));
+  await dialog.waitFor({ state: 'detached' });
+
+  const r = row('Acme Instagram');
+  await r.waitFor();
+  assert.equal(await r.getAttribute('data-status'), 'unknown');
+  assert.match(await r.locator(tid('account-status')).innerText(), /unknown/i);
+  assert.match(await r.locator(tid('account-expiry')).innerText(), /expiry unknown/i);
+  assert.match(await r.locator(tid('account-refresh')).innerText(), /no refresh token/i);
+  assert.equal(await page.locator(tid('summary-unknown-count')).innerText(), '1');
+  // The backend orders accounts most urgent first: expiring before unknown.
+  assert.deepEqual(await rowLabels(), ['Acme Page', 'Acme Instagram']);
+
+  // Closing a half-filled dialog forgets the token.
+  await page.click(tid('import-token-button'));
+  await dialog.waitFor();
+  await page.fill(tid('import-access-token'), TOKEN_INSTAGRAM);
+  await page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'detached' });
+  await page.click(tid('import-token-button'));
+  await dialog.waitFor();
+  assert.equal(await page.inputValue(tid('import-access-token')), '');
+  await page.click(tid('dialog-cancel'));
+  await dialog.waitFor({ state: 'detached' });
+  await assertNoSecretsInPage();
+});
+
+test('search filters by client name, account label and platform', async () => {
+  // A second client, set up through the live binding, to show filtering across clients.
+  await backend('AddClient', 'Northwind Café');
+  await page.reload();
+  await card('Northwind Café').waitFor();
+
+  const search = page.locator(tid('search-input'));
+  const check = async (q, labels, cards) => {
+    await search.fill(q);
+    await eventually(async () => JSON.stringify(await rowLabels()) === JSON.stringify(labels), `rows for "${q}"`);
+    assert.equal(await page.locator(tid('client-card')).count(), cards, `cards for "${q}"`);
+  };
+  await check('instagram', ['Acme Instagram'], 1); // platform
+  await check('acme page', ['Acme Page'], 1); // label words
+  await check('bakery', ['Acme Page', 'Acme Instagram'], 1); // client name
+  await check('cafe', [], 1); // client without accounts, accent-insensitive
+  await check('zzz-nothing', [], 0);
+  await page.locator(tid('no-match')).waitFor();
+  await search.press('Escape');
+  assert.equal(await search.inputValue(), '');
+  await check('', ['Acme Page', 'Acme Instagram'], 2);
+});
+
+test('the account panel shows history and renames the account', async () => {
+  await row('Acme Page').click();
+  const panel = page.locator(tid('account-panel'));
+  await panel.waitFor();
+  assert.equal(await panel.locator(tid('panel-title')).innerText(), 'Acme Page');
+  const imported = panel.locator(tid('history-item'), { hasText: /imported/i });
+  await imported.first().waitFor();
+  await shot('panel-light.png');
+
+  await panel.locator(tid('panel-rename-input')).fill('Acme Bakery Page');
+  await panel.locator(tid('panel-rename-save')).click();
+  await eventually(async () => (await panel.locator(tid('panel-title')).innerText()) === 'Acme Bakery Page', 'new title');
+  await row('Acme Bakery Page').waitFor();
+  await panel.locator(tid('history-item'), { hasText: /renamed/i }).first().waitFor();
+
+  await page.keyboard.press('Escape');
+  await panel.waitFor({ state: 'detached' });
+});
+
+test('deleting an account says the tokens leave the keychain and history stays', async () => {
+  await row('Acme Instagram').click();
+  const panel = page.locator(tid('account-panel'));
+  await panel.waitFor();
+  await panel.locator(tid('panel-delete')).click();
+  const confirm = page.locator(tid('dialog-delete-account'));
+  await confirm.waitFor();
+  const text = await confirm.innerText();
+  assert.match(text, /keychain/i);
+  assert.match(text, /history is kept/i);
+  await confirm.locator(tid('dialog-submit')).click();
+  await confirm.waitFor({ state: 'detached' });
+  await panel.waitFor({ state: 'detached' });
+  await eventually(async () => (await row('Acme Instagram').count()) === 0, 'the row to go');
+  assert.deepEqual(await rowLabels(), ['Acme Bakery Page']);
+  const ov = await backend('Overview');
+  assert.equal(ov.counts.total, 1);
+});
+
+test('the overview shows every status with words and colours', async () => {
+  // More accounts through the live binding, so the screenshots show the whole range.
+  const ov = await backend('Overview');
+  const northwind = ov.groups.find((g) => g.name === 'Northwind Café').id;
+  const iso = (ms) => new Date(Date.now() + ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const add = (provider, label, expires_at, refresh = '') =>
+    backend('ImportAccount', {
+      client_id: northwind,
+      provider,
+      label,
+      access_token: `tok-e2e-SECRET-${provider}`,
+      refresh_token: refresh,
+      expires_at,
+    });
+  await add('linkedin', 'Northwind Company Page', iso(45 * DAY), `rt-e2e-SECRET-${'linkedin'}`);
+  await add('google', 'Northwind YouTube', iso(-2 * DAY));
+  await add('tiktok', 'Northwind TikTok', iso(20 * DAY));
+  await page.reload();
+  await row('Northwind YouTube').waitFor();
+
+  assert.equal(await row('Northwind YouTube').getAttribute('data-status'), 'expired');
+  assert.match(await row('Northwind YouTube').locator(tid('account-expiry')).innerText(), /expired 2 days ago/i);
+  assert.equal(await row('Northwind Company Page').getAttribute('data-status'), 'healthy');
+  assert.equal(await page.locator(tid('summary-attention-count')).innerText(), '1');
+  assert.equal(await page.locator(tid('summary-healthy-count')).innerText(), '2');
+
+  // The summary tiles filter by status.
+  await page.click(tid('summary-attention'));
+  await eventually(async () => JSON.stringify(await rowLabels()) === '["Northwind YouTube"]', 'attention filter');
+  await page.click(tid('summary-attention'));
+  await eventually(async () => (await rowLabels()).length === 4, 'filter cleared');
+
+  await shot('overview-light.png');
+});
+
+test('a client can be renamed and deleted from its menu', async () => {
+  const menuAction = async (client, action) => {
+    await card(client).locator(tid('client-menu-button')).click();
+    await card(client).locator(tid(action)).click();
+  };
+
+  await menuAction('Northwind Café', 'client-rename');
+  const rename = page.locator(tid('dialog-rename-client'));
+  await rename.waitFor();
+  assert.equal(await page.inputValue(tid('client-name-input')), 'Northwind Café');
+  await page.fill(tid('client-name-input'), 'Northwind Coffee');
+  await page.click(tid('dialog-submit'));
+  await rename.waitFor({ state: 'detached' });
+  await card('Northwind Coffee').waitFor();
+
+  // A client that still has accounts stays; the backend says why.
+  await menuAction('Northwind Coffee', 'client-delete');
+  const confirm = page.locator(tid('dialog-delete-client'));
+  await confirm.waitFor();
+  await confirm.locator(tid('dialog-submit')).click();
+  await confirm.locator(tid('dialog-error')).waitFor();
+  await page.keyboard.press('Escape');
+  await confirm.waitFor({ state: 'detached' });
+  assert.equal(await card('Northwind Coffee').count(), 1);
+
+  // An empty client goes.
+  await page.click(tid('add-client-button'));
+  await page.fill(tid('client-name-input'), 'Short-lived Client');
+  await page.keyboard.press('Enter');
+  await card('Short-lived Client').waitFor();
+  await menuAction('Short-lived Client', 'client-delete');
+  await confirm.waitFor();
+  assert.match(await confirm.innerText(), /history is kept/i);
+  await confirm.locator(tid('dialog-submit')).click();
+  await confirm.waitFor({ state: 'detached' });
+  await eventually(async () => (await card('Short-lived Client').count()) === 0, 'the client to go');
+});
+
+test('the dark theme can be chosen and is remembered', async () => {
+  const theme = () => page.evaluate(() => document.documentElement.dataset.theme);
+  assert.equal(await theme(), 'light');
+  await page.click(tid('theme-toggle'));
+  assert.equal(await theme(), 'dark');
+  assert.equal(await page.evaluate(() => localStorage.getItem('tokenwarden.theme')), 'dark');
+  await page.reload();
+  await row('Acme Bakery Page').waitFor();
+  assert.equal(await theme(), 'dark');
+  await shot('overview-dark.png');
+
+  await row('Acme Bakery Page').click();
+  await page.locator(tid('account-panel')).waitFor();
+  await page.locator(tid('history-item')).first().waitFor();
+  await page.waitForTimeout(300); // let the slide-in finish
+  await shot('panel-dark.png');
+  await page.keyboard.press('Escape');
+
+  await page.click(tid('import-token-button'));
+  await page.locator(tid('dialog-import')).waitFor();
+  await page.selectOption(tid('import-provider'), 'pinterest');
+  await page.fill(tid('import-label'), 'Acme Pins');
+  await page.waitForTimeout(200);
+  await shot('import-dark.png');
+  await page.keyboard.press('Escape');
+  await page.locator(tid('dialog-import')).waitFor({ state: 'detached' });
+});
+
+test('no errors in the page', () => {
+  assert.deepEqual(pageErrors, []);
+});

@@ -19,8 +19,14 @@ type App struct {
 	openErr error // why the data folder could not be opened, shown in the window
 	dataDir string
 
+	desktop desktop
+
 	mu              sync.Mutex
 	keychainProblem string
+	// cancelConnect ends the login attempt in progress; identityAnswer takes
+	// the user's answer when a reconnect finds a different user.
+	cancelConnect  context.CancelFunc
+	identityAnswer chan bool
 }
 
 // NewApp returns the facade over svc; openErr is set when the backend could
@@ -32,6 +38,7 @@ func NewApp(svc *accounts.Service, dataDir string, openErr error) *App {
 // startup runs when the window opens; it checks the keychain once so the
 // window can warn before the user tries to import anything.
 func (a *App) startup(ctx context.Context) {
+	a.desktop = wailsDesktop{ctx: ctx}
 	if a.svc != nil {
 		a.recordKeychain(a.svc.Secrets.Ping(ctx))
 	}
@@ -94,6 +101,18 @@ type AccountView struct {
 	HasRefreshToken bool   `json:"has_refresh_token"`
 	Reason          string `json:"reason"`
 	CreatedAt       string `json:"created_at"`
+	// Kind is "page" for a Facebook Page kept alive by ParentID's login.
+	Kind     string `json:"kind"`
+	ParentID string `json:"parent_id"`
+	// Who the token belongs to, as the platform says.
+	IdentityName   string   `json:"identity_name"`
+	IdentityEmail  string   `json:"identity_email"`
+	IdentityHandle string   `json:"identity_handle"`
+	Scopes         []string `json:"scopes"`
+	ConnectedAt    string   `json:"connected_at"`
+	// Connected says the account was authorized through the browser and so
+	// can be reconnected in one click.
+	Connected bool `json:"connected"`
 }
 
 // EventView is one history entry.
@@ -197,6 +216,15 @@ func accountView(e *accounts.Entry, now time.Time) AccountView {
 		v.ExpiresAt = e.ExpiresAt.Format(time.RFC3339)
 		v.ExpiresPhrase = backend.Relative(*e.ExpiresAt, now)
 	}
+	v.Kind, v.ParentID, v.Scopes = e.Kind, e.ParentID, e.Scopes
+	v.IdentityName, v.IdentityEmail, v.IdentityHandle = e.Identity.Name, e.Identity.Email, e.Identity.Handle
+	if v.Scopes == nil {
+		v.Scopes = []string{}
+	}
+	if e.ConnectedAt != nil {
+		v.ConnectedAt = e.ConnectedAt.Format(time.RFC3339)
+	}
+	v.Connected = e.ConnectedAt != nil || e.Identity.ExternalID != ""
 	return v
 }
 
@@ -288,6 +316,225 @@ func (a *App) entry(ctx context.Context, svc *accounts.Service, id string) (*Acc
 	}
 	v := accountView(e, svc.Now())
 	return &v, nil
+}
+
+// ProviderSetup is a provider with its setup guide and what is missing.
+type ProviderSetup struct {
+	ID           string      `json:"id"`
+	Name         string      `json:"name"`
+	Custom       bool        `json:"custom"`
+	Configured   bool        `json:"configured"`
+	MissingSetup string      `json:"missing_setup"`
+	ClientID     string      `json:"client_id"`
+	HasSecret    bool        `json:"has_secret"`
+	NeedsSecret  bool        `json:"needs_secret"`
+	RedirectURI  string      `json:"redirect_uri"`
+	Setup        string      `json:"setup"`
+	ConsoleURL   string      `json:"console_url"`
+	Scopes       []ScopeView `json:"scopes"`
+}
+
+type ScopeView struct {
+	Name    string `json:"name"`
+	Purpose string `json:"purpose"`
+}
+
+// ProviderSetups lists every provider with its setup state and guide.
+func (a *App) ProviderSetups() ([]ProviderSetup, error) {
+	svc, err := a.service()
+	if err != nil {
+		return nil, a.userError(err)
+	}
+	list, err := svc.ProviderStatuses(context.Background())
+	if err != nil {
+		return nil, a.userError(err)
+	}
+	out := make([]ProviderSetup, 0, len(list))
+	for _, p := range list {
+		ps := ProviderSetup{ID: p.ID, Name: p.Name, Custom: p.Custom, Configured: p.Configured, MissingSetup: p.MissingSetup,
+			ClientID: p.ClientID, HasSecret: p.HasSecret, NeedsSecret: p.NeedsSecret, RedirectURI: p.RedirectURI,
+			Setup: p.Setup, ConsoleURL: p.ConsoleURL, Scopes: []ScopeView{}}
+		for _, s := range p.Scopes {
+			ps.Scopes = append(ps.Scopes, ScopeView{Name: s.Name, Purpose: s.Purpose})
+		}
+		out = append(out, ps)
+	}
+	return out, nil
+}
+
+// SetProviderCredentials stores the client id of the user's developer app and,
+// when given, its secret (in the keychain). An empty secret keeps the stored one.
+func (a *App) SetProviderCredentials(providerID, clientID, clientSecret string) error {
+	svc, err := a.service()
+	if err != nil {
+		return a.userError(err)
+	}
+	return a.userError(svc.SetCredentials(context.Background(), providerID, clientID, clientSecret))
+}
+
+// CustomProviderForm adds an OAuth 2.0 / OpenID Connect provider by issuer.
+type CustomProviderForm struct {
+	ID           string `json:"id"`
+	Name         string `json:"name"`
+	Issuer       string `json:"issuer"`
+	Scopes       string `json:"scopes"`
+	ClientID     string `json:"client_id"`
+	ClientSecret string `json:"client_secret"`
+}
+
+// AddCustomProvider checks the issuer's discovery document and adds the provider.
+func (a *App) AddCustomProvider(form CustomProviderForm) error {
+	svc, err := a.service()
+	if err != nil {
+		return a.userError(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	_, err = svc.AddCustomProvider(ctx, accounts.CustomProviderRequest{ID: form.ID, Name: form.Name, Issuer: form.Issuer,
+		Scopes: strings.Fields(form.Scopes), ClientID: form.ClientID, ClientSecret: form.ClientSecret})
+	return a.userError(err)
+}
+
+// ConnectForm starts a new account through the browser.
+type ConnectForm struct {
+	ClientID string   `json:"client_id"`
+	Provider string   `json:"provider"`
+	Label    string   `json:"label"`
+	Scopes   []string `json:"scopes"`
+}
+
+// ConnectResultView is what a connect or reconnect produced.
+type ConnectResultView struct {
+	Account  AccountView      `json:"account"`
+	Children []AccountView    `json:"children"`
+	Changes  accounts.Changes `json:"changes"`
+}
+
+// Events the facade sends while a login is under way.
+const (
+	// EventConnectWaiting carries the authorization URL once the browser was
+	// asked to open it, so the window can offer to open it again.
+	EventConnectWaiting = "connect:waiting"
+	// EventIdentityChanged asks the user whether a different login may
+	// replace the account's; answered with AnswerIdentityChange.
+	EventIdentityChanged = "connect:identity-changed"
+)
+
+// beginAttempt makes the login attempt cancellable from the window; only one
+// runs at a time since it owns the browser.
+func (a *App) beginAttempt() (context.Context, func(), error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.cancelConnect != nil {
+		return nil, nil, backend.Errorf(backend.ECONFLICT, "A login is already waiting in the browser.").WithHint("Finish or cancel it first.")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	a.cancelConnect = cancel
+	return ctx, func() {
+		a.mu.Lock()
+		defer a.mu.Unlock()
+		cancel()
+		a.cancelConnect = nil
+	}, nil
+}
+
+func (a *App) openForLogin(u string) error {
+	if a.desktop == nil {
+		return backend.Errorf(backend.EUNAVAILABLE, "The window is not ready to open a browser.")
+	}
+	err := a.desktop.OpenURL(u)
+	a.desktop.Emit(EventConnectWaiting, u)
+	return err
+}
+
+// Connect logs in through the system browser and creates the account. It
+// waits for the login (up to 5 minutes); CancelConnect ends it early.
+func (a *App) Connect(form ConnectForm) (*ConnectResultView, error) {
+	svc, err := a.service()
+	if err != nil {
+		return nil, a.userError(err)
+	}
+	ctx, done, err := a.beginAttempt()
+	if err != nil {
+		return nil, a.userError(err)
+	}
+	defer done()
+	res, err := svc.Connect(ctx, accounts.ConnectRequest{ClientID: form.ClientID, Provider: form.Provider, Label: form.Label,
+		Scopes: form.Scopes, Open: a.openForLogin})
+	if err != nil {
+		return nil, a.userError(err)
+	}
+	return connectView(res, svc.Now()), nil
+}
+
+// Reconnect logs in again for an existing account, keeping its record and
+// history. When a different user logs in, the window is asked first.
+func (a *App) Reconnect(accountID string) (*ConnectResultView, error) {
+	svc, err := a.service()
+	if err != nil {
+		return nil, a.userError(err)
+	}
+	ctx, done, err := a.beginAttempt()
+	if err != nil {
+		return nil, a.userError(err)
+	}
+	defer done()
+	res, err := svc.Reconnect(ctx, accounts.ReconnectRequest{AccountID: accountID, Open: a.openForLogin,
+		ConfirmIdentity: func(old, new backend.Identity) bool { return a.askIdentity(ctx, old, new) }})
+	if err != nil {
+		return nil, a.userError(err)
+	}
+	return connectView(res, svc.Now()), nil
+}
+
+// askIdentity asks the window whether a different login may replace the
+// account's and waits for AnswerIdentityChange (or cancellation).
+func (a *App) askIdentity(ctx context.Context, old, new backend.Identity) bool {
+	answer := make(chan bool, 1)
+	a.mu.Lock()
+	a.identityAnswer = answer
+	a.mu.Unlock()
+	defer func() {
+		a.mu.Lock()
+		a.identityAnswer = nil
+		a.mu.Unlock()
+	}()
+	a.desktop.Emit(EventIdentityChanged, map[string]backend.Identity{"old": old, "new": new})
+	select {
+	case ok := <-answer:
+		return ok
+	case <-ctx.Done():
+		return false
+	case <-time.After(5 * time.Minute):
+		return false
+	}
+}
+
+// AnswerIdentityChange answers the question EventIdentityChanged asked.
+func (a *App) AnswerIdentityChange(replace bool) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.identityAnswer != nil {
+		a.identityAnswer <- replace
+		a.identityAnswer = nil
+	}
+}
+
+// CancelConnect ends the login attempt in progress, if any.
+func (a *App) CancelConnect() {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.cancelConnect != nil {
+		a.cancelConnect()
+	}
+}
+
+func connectView(res *accounts.ConnectResult, now time.Time) *ConnectResultView {
+	v := &ConnectResultView{Account: accountView(res.Account, now), Children: []AccountView{}, Changes: res.Changes}
+	for _, c := range res.Children {
+		v.Children = append(v.Children, accountView(c, now))
+	}
+	return v
 }
 
 // DeleteAccount revokes an account's tokens where the platform allows,

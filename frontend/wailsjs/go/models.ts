@@ -1,3 +1,44 @@
+export namespace accounts {
+	
+	export class Changes {
+	    scopes_gained: string[];
+	    scopes_lost: string[];
+	    assets_gained: string[];
+	    assets_lost: string[];
+	    identity_changed: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new Changes(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.scopes_gained = source["scopes_gained"];
+	        this.scopes_lost = source["scopes_lost"];
+	        this.assets_gained = source["assets_gained"];
+	        this.assets_lost = source["assets_lost"];
+	        this.identity_changed = source["identity_changed"];
+	    }
+	}
+	export class DeleteResult {
+	    revoked: boolean;
+	    note: string;
+	    deleted: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new DeleteResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.revoked = source["revoked"];
+	        this.note = source["note"];
+	        this.deleted = source["deleted"];
+	    }
+	}
+
+}
+
 export namespace main {
 	
 	export class AccountView {
@@ -13,6 +54,14 @@ export namespace main {
 	    has_refresh_token: boolean;
 	    reason: string;
 	    created_at: string;
+	    kind: string;
+	    parent_id: string;
+	    identity_name: string;
+	    identity_email: string;
+	    identity_handle: string;
+	    scopes: string[];
+	    connected_at: string;
+	    connected: boolean;
 	
 	    static createFrom(source: any = {}) {
 	        return new AccountView(source);
@@ -32,6 +81,14 @@ export namespace main {
 	        this.has_refresh_token = source["has_refresh_token"];
 	        this.reason = source["reason"];
 	        this.created_at = source["created_at"];
+	        this.kind = source["kind"];
+	        this.parent_id = source["parent_id"];
+	        this.identity_name = source["identity_name"];
+	        this.identity_email = source["identity_email"];
+	        this.identity_handle = source["identity_handle"];
+	        this.scopes = source["scopes"];
+	        this.connected_at = source["connected_at"];
+	        this.connected = source["connected"];
 	    }
 	}
 	export class ClientGroup {
@@ -80,6 +137,80 @@ export namespace main {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.id = source["id"];
 	        this.name = source["name"];
+	    }
+	}
+	export class ConnectForm {
+	    client_id: string;
+	    provider: string;
+	    label: string;
+	    scopes: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new ConnectForm(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.client_id = source["client_id"];
+	        this.provider = source["provider"];
+	        this.label = source["label"];
+	        this.scopes = source["scopes"];
+	    }
+	}
+	export class ConnectResultView {
+	    account: AccountView;
+	    children: AccountView[];
+	    changes: accounts.Changes;
+	
+	    static createFrom(source: any = {}) {
+	        return new ConnectResultView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.account = this.convertValues(source["account"], AccountView);
+	        this.children = this.convertValues(source["children"], AccountView);
+	        this.changes = this.convertValues(source["changes"], accounts.Changes);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class CustomProviderForm {
+	    id: string;
+	    name: string;
+	    issuer: string;
+	    scopes: string;
+	    client_id: string;
+	    client_secret: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new CustomProviderForm(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.name = source["name"];
+	        this.issuer = source["issuer"];
+	        this.scopes = source["scopes"];
+	        this.client_id = source["client_id"];
+	        this.client_secret = source["client_secret"];
 	    }
 	}
 	export class EventView {
@@ -210,6 +341,73 @@ export namespace main {
 		    return a;
 		}
 	}
+	export class ScopeView {
+	    name: string;
+	    purpose: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ScopeView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.purpose = source["purpose"];
+	    }
+	}
+	export class ProviderSetup {
+	    id: string;
+	    name: string;
+	    custom: boolean;
+	    configured: boolean;
+	    missing_setup: string;
+	    client_id: string;
+	    has_secret: boolean;
+	    needs_secret: boolean;
+	    redirect_uri: string;
+	    setup: string;
+	    console_url: string;
+	    scopes: ScopeView[];
+	
+	    static createFrom(source: any = {}) {
+	        return new ProviderSetup(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.name = source["name"];
+	        this.custom = source["custom"];
+	        this.configured = source["configured"];
+	        this.missing_setup = source["missing_setup"];
+	        this.client_id = source["client_id"];
+	        this.has_secret = source["has_secret"];
+	        this.needs_secret = source["needs_secret"];
+	        this.redirect_uri = source["redirect_uri"];
+	        this.setup = source["setup"];
+	        this.console_url = source["console_url"];
+	        this.scopes = this.convertValues(source["scopes"], ScopeView);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
 	
 
 }

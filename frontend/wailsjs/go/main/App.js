@@ -10,6 +10,22 @@ export function AddClient(arg1) {
   return window['go']['main']['App']['AddClient'](arg1);
 }
 
+export function AddCustomProvider(arg1) {
+  return window['go']['main']['App']['AddCustomProvider'](arg1);
+}
+
+export function AnswerIdentityChange(arg1) {
+  return window['go']['main']['App']['AnswerIdentityChange'](arg1);
+}
+
+export function CancelConnect() {
+  return window['go']['main']['App']['CancelConnect']();
+}
+
+export function Connect(arg1) {
+  return window['go']['main']['App']['Connect'](arg1);
+}
+
 export function DeleteAccount(arg1) {
   return window['go']['main']['App']['DeleteAccount'](arg1);
 }
@@ -26,10 +42,22 @@ export function Overview() {
   return window['go']['main']['App']['Overview']();
 }
 
+export function ProviderSetups() {
+  return window['go']['main']['App']['ProviderSetups']();
+}
+
+export function Reconnect(arg1) {
+  return window['go']['main']['App']['Reconnect'](arg1);
+}
+
 export function RenameAccount(arg1, arg2) {
   return window['go']['main']['App']['RenameAccount'](arg1, arg2);
 }
 
 export function RenameClient(arg1, arg2) {
   return window['go']['main']['App']['RenameClient'](arg1, arg2);
+}
+
+export function SetProviderCredentials(arg1, arg2, arg3) {
+  return window['go']['main']['App']['SetProviderCredentials'](arg1, arg2, arg3);
 }

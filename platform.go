@@ -1,0 +1,33 @@
+package main
+
+import (
+	"context"
+	"os"
+
+	"github.com/wailsapp/wails/v2/pkg/runtime"
+
+	"github.com/tokenwarden/tokenwarden/backend/browser"
+)
+
+// desktop is the one place that calls the Wails runtime, so the facade can be
+// tested without a window.
+type desktop interface {
+	// OpenURL opens a URL in the system browser.
+	OpenURL(url string) error
+	// Emit sends an event to the frontend.
+	Emit(name string, data ...any)
+}
+
+type wailsDesktop struct{ ctx context.Context }
+
+// OpenURL uses $BROWSER when it is set (tests capture the URL that way),
+// else Wails' opener.
+func (w wailsDesktop) OpenURL(u string) error {
+	if os.Getenv("BROWSER") != "" {
+		return browser.Open(u)
+	}
+	runtime.BrowserOpenURL(w.ctx, u)
+	return nil
+}
+
+func (w wailsDesktop) Emit(name string, data ...any) { runtime.EventsEmit(w.ctx, name, data...) }

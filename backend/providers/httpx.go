@@ -1,0 +1,303 @@
+package providers
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/tokenwarden/tokenwarden/backend"
+)
+
+// maxBody bounds every response body read from a platform.
+const maxBody = 1 << 20
+
+// DefaultTimeout bounds each platform call made with the default client.
+const DefaultTimeout = 30 * time.Second
+
+// defaultClient is used when no client is injected. It refuses redirects
+// to another host, so a token in a query string never travels elsewhere.
+func defaultClient() *http.Client {
+	return &http.Client{
+		Timeout: DefaultTimeout,
+		CheckRedirect: func(req *http.Request, via []*http.Request) error {
+			if len(via) >= 5 {
+				return errors.New("too many redirects")
+			}
+			if req.URL.Host != via[0].URL.Host || (via[0].URL.Scheme == "https" && req.URL.Scheme != "https") {
+				return errors.New("redirected to another host")
+			}
+			return nil
+		},
+	}
+}
+
+// response is a platform's reply, its body read in full (up to maxBody).
+type response struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+func (r *response) ok() bool { return r.status >= 200 && r.status < 300 }
+
+// caller makes the HTTP calls for one platform operation. Every error it
+// builds names the platform and has its secrets removed.
+type caller struct {
+	client  *http.Client
+	name    string
+	secrets []string
+}
+
+func newCaller(client *http.Client, p *backend.Provider, secrets ...string) *caller {
+	if client == nil {
+		client = defaultClient()
+	}
+	name := p.Name
+	if name == "" {
+		name = p.ID
+	}
+	c := &caller{client: client, name: name}
+	c.hide(secrets...)
+	return c
+}
+
+// hide adds values that must never appear in an error.
+func (c *caller) hide(secrets ...string) {
+	for _, s := range secrets {
+		if len(s) >= 4 {
+			c.secrets = append(c.secrets, s, url.QueryEscape(s))
+		}
+	}
+}
+
+// clean removes secrets from an error's message and hint, as a last line
+// of defence: the messages are built from fixed words and platform text.
+func (c *caller) clean(err error) error {
+	if err == nil {
+		return nil
+	}
+	redact := func(s string) string {
+		for _, sec := range c.secrets {
+			if sec != "" {
+				s = strings.ReplaceAll(s, sec, "[hidden]")
+			}
+		}
+		return s
+	}
+	var pe *PlatformError
+	if errors.As(err, &pe) {
+		e := *pe.Err
+		e.Message, e.Hint = redact(e.Message), redact(e.Hint)
+		return &PlatformError{Reason: pe.Reason, Status: pe.Status, Err: &e}
+	}
+	var be *backend.Error
+	if errors.As(err, &be) {
+		if be == backend.ErrNoRevocation {
+			return be
+		}
+		e := *be
+		e.Message, e.Hint = redact(e.Message), redact(e.Hint)
+		return &e
+	}
+	return backend.Errorf(backend.EINTERNAL, "%s", redact(err.Error()))
+}
+
+// do sends req and reads the reply.
+func (c *caller) do(req *http.Request) (*response, error) {
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", "Tokenwarden")
+	resp, err := c.client.Do(req)
+	if err != nil {
+		return nil, c.transportError(req.Context(), err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
+	if err != nil {
+		return nil, c.transportError(req.Context(), err)
+	}
+	if len(body) > maxBody {
+		return nil, newPlatformError(ReasonBadResponse, resp.StatusCode, "Check this provider's URLs.",
+			"%s sent a reply larger than 1 MiB", c.name)
+	}
+	return &response{status: resp.StatusCode, header: resp.Header, body: body}, nil
+}
+
+// transportError words a failure to get a reply, without the request URL
+// (which can hold a token).
+func (c *caller) transportError(ctx context.Context, err error) error {
+	var ne net.Error
+	switch {
+	case errors.Is(err, context.Canceled) || errors.Is(ctx.Err(), context.Canceled):
+		return newPlatformError(ReasonUnavailable, 0, "", "The request to %s was cancelled", c.name)
+	case errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()):
+		return newPlatformError(ReasonUnavailable, 0, "Check the internet connection and try again.",
+			"%s did not answer in time", c.name)
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
+	detail := err.Error()
+	var dns *net.DNSError
+	var op *net.OpError
+	switch {
+	case errors.As(err, &dns):
+		detail = "the name " + dns.Name + " could not be resolved"
+	case errors.As(err, &op) && op.Err != nil:
+		detail = op.Err.Error()
+	}
+	return newPlatformError(ReasonUnavailable, 0, "Check the internet connection and try again.",
+		"Could not reach %s (%s)", c.name, detail)
+}
+
+// get sends a GET with an optional bearer token.
+func (c *caller) get(ctx context.Context, rawURL, bearer string) (*response, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
+	if err != nil {
+		return nil, c.urlError()
+	}
+	if bearer != "" {
+		req.Header.Set("Authorization", "Bearer "+bearer)
+	}
+	return c.do(req)
+}
+
+// postForm sends a form; basicUser/basicPass, when set, go in an
+// Authorization: Basic header, form-encoded as RFC 6749 §2.3.1 asks.
+func (c *caller) postForm(ctx context.Context, rawURL string, form url.Values, basicUser, basicPass string) (*response, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, rawURL, strings.NewReader(form.Encode()))
+	if err != nil {
+		return nil, c.urlError()
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if basicUser != "" {
+		req.SetBasicAuth(url.QueryEscape(basicUser), url.QueryEscape(basicPass))
+		c.hide(strings.TrimPrefix(req.Header.Get("Authorization"), "Basic "))
+	}
+	return c.do(req)
+}
+
+func (c *caller) urlError() error {
+	return backend.Errorf(backend.EINVALID, "The %s endpoint URL is not valid.", c.name).
+		WithHint("Check this provider's URLs in " + FileName + ".")
+}
+
+// decode parses a JSON reply into v, with clear errors for empty, HTML and
+// other non-JSON bodies.
+func (c *caller) decode(r *response, v any) error {
+	trimmed := bytes.TrimSpace(r.body)
+	switch {
+	case len(trimmed) == 0:
+		return newPlatformError(ReasonBadResponse, r.status, "Try again later.", "%s sent an empty reply", c.name)
+	case isHTML(trimmed):
+		return newPlatformError(ReasonBadResponse, r.status, "Check this provider's URLs; a proxy or captive portal may also be in the way.",
+			"%s sent a web page instead of data", c.name)
+	}
+	if err := json.Unmarshal(trimmed, v); err != nil {
+		return newPlatformError(ReasonBadResponse, r.status, "Try again later; if it keeps happening, check this provider's URLs.",
+			"%s sent a reply that is not valid JSON", c.name)
+	}
+	return nil
+}
+
+func isHTML(b []byte) bool {
+	b = bytes.TrimSpace(b)
+	return len(b) > 0 && b[0] == '<'
+}
+
+// endpoint joins a base URL, a path and query parameters; the base may
+// already carry a query.
+func endpoint(base, path string, q url.Values) (string, error) {
+	if base == "" {
+		return "", errors.New("no URL")
+	}
+	u, err := url.Parse(base)
+	if err != nil || u.Host == "" {
+		return "", errors.New("bad URL")
+	}
+	if path != "" {
+		u.Path = strings.TrimSuffix(u.Path, "/") + "/" + strings.TrimPrefix(path, "/")
+		u.RawPath = ""
+	}
+	if len(q) > 0 {
+		all := u.Query()
+		for k, vs := range q {
+			all[k] = vs
+		}
+		u.RawQuery = all.Encode()
+	}
+	return u.String(), nil
+}
+
+// missingURL is the error for a provider without a URL a call needs.
+func missingURL(p *backend.Provider, field string) error {
+	return backend.Errorf(backend.EINVALID, "Provider %q has no usable %s.", p.ID, field).
+		WithHint("Set " + field + " for it in " + FileName + ".")
+}
+
+// flexInt reads a JSON number or a number in a string ("5183944").
+type flexInt int64
+
+func (f *flexInt) UnmarshalJSON(b []byte) error {
+	s := strings.Trim(string(b), `"`)
+	if s == "" || s == "null" {
+		*f = 0
+		return nil
+	}
+	n, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return err
+	}
+	*f = flexInt(n)
+	return nil
+}
+
+// flexString reads a JSON string or number as text (ids).
+type flexString string
+
+func (f *flexString) UnmarshalJSON(b []byte) error {
+	if len(b) > 0 && b[0] == '"' {
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		*f = flexString(s)
+		return nil
+	}
+	if string(b) == "null" {
+		*f = ""
+		return nil
+	}
+	var n json.Number
+	if err := json.Unmarshal(b, &n); err != nil {
+		return nil // objects and arrays are not ids; ignore them
+	}
+	*f = flexString(n.String())
+	return nil
+}
+
+// expiry turns seconds from now into a time, nil for none.
+func expiry(now time.Time, seconds flexInt) *time.Time {
+	if seconds <= 0 {
+		return nil
+	}
+	t := now.Add(time.Duration(seconds) * time.Second).UTC()
+	return &t
+}
+
+// unixTime turns a Unix timestamp into a time, nil for 0.
+func unixTime(sec flexInt) *time.Time {
+	if sec <= 0 {
+		return nil
+	}
+	t := time.Unix(int64(sec), 0).UTC()
+	return &t
+}

@@ -1,0 +1,635 @@
+package providers
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/tokenwarden/tokenwarden/backend"
+)
+
+// Test secrets: none may ever appear in an error.
+const (
+	tokShort   = "EAAshortLivedTOKEN1"
+	tokLong    = "EAAlongLivedTOKEN22"
+	tokAccess  = "ya29.accessTOKEN55"
+	tokRefresh = "1//refreshTOKEN333"
+	tokPage1   = "EAApageTOKENone111"
+	tokPage2   = "EAApageTOKENtwo222"
+	tokPage3   = "EAApageTOKENthree3"
+	appID      = "1234567890"
+	appSecret  = "appSECRET4444"
+)
+
+var allSecrets = []string{tokShort, tokLong, tokAccess, tokRefresh, tokPage1, tokPage2, tokPage3, appSecret}
+
+var testCreds = backend.Credentials{ClientID: appID, ClientSecret: appSecret}
+
+// assertNoSecret fails when an error shows any test secret.
+func assertNoSecret(t *testing.T, err error) {
+	t.Helper()
+	if err == nil {
+		return
+	}
+	basic := base64.StdEncoding.EncodeToString([]byte(appID + ":" + appSecret))
+	for _, s := range []string{err.Error(), backend.ErrorMessage(err), fmt.Sprintf("%+v", err)} {
+		for _, sec := range append(allSecrets, basic) {
+			if strings.Contains(s, sec) || strings.Contains(s, url.QueryEscape(sec)) {
+				t.Errorf("error shows a secret: %s", s)
+			}
+		}
+	}
+}
+
+// fake is a platform API: routes are "METHOD /path".
+type fake struct {
+	t      *testing.T
+	srv    *httptest.Server
+	mu     sync.Mutex
+	routes map[string]http.HandlerFunc
+	hits   map[string]int
+}
+
+func newFake(t *testing.T, routes map[string]http.HandlerFunc) *fake {
+	f := &fake{t: t, routes: routes, hits: map[string]int{}}
+	f.srv = httptest.NewServer(f)
+	t.Cleanup(f.srv.Close)
+	return f
+}
+
+func (f *fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	key := r.Method + " " + r.URL.Path
+	f.mu.Lock()
+	f.hits[key]++
+	h := f.routes[key]
+	f.mu.Unlock()
+	if h == nil {
+		f.t.Errorf("unexpected request %s", key)
+		http.Error(w, `{"error":"not_found"}`, http.StatusNotFound)
+		return
+	}
+	h(w, r)
+}
+
+func (f *fake) hit(key string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.hits[key]
+}
+
+func reply(status int, body string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(strings.TrimSpace(body), "<") {
+			w.Header().Set("Content-Type", "text/html")
+		} else {
+			w.Header().Set("Content-Type", "application/json")
+		}
+		w.WriteHeader(status)
+		io.WriteString(w, body)
+	}
+}
+
+// fakeProvider is the built-in provider id with every API URL moved to the
+// fake, keeping paths and queries.
+func fakeProvider(t *testing.T, id string, f *fake) *backend.Provider {
+	t.Helper()
+	p, err := Builtin().Provider(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cp := clone(p)
+	for _, field := range []*string{&cp.AuthURL, &cp.TokenURL, &cp.IdentityURL, &cp.RevokeURL, &cp.IntrospectURL, &cp.GraphURL} {
+		if *field == "" {
+			continue
+		}
+		u, err := url.Parse(*field)
+		if err != nil {
+			t.Fatal(err)
+		}
+		*field = f.srv.URL + strings.TrimSuffix(u.Path, "/")
+		if strings.HasSuffix(u.Path, "/") && len(u.Path) > 1 {
+			*field += "/" // TikTok's paths end in a slash
+		}
+		if u.RawQuery != "" {
+			*field += "?" + u.RawQuery
+		}
+	}
+	return cp
+}
+
+func customProvider(f *fake) *backend.Provider {
+	return &backend.Provider{
+		ID: "acme", Name: "Acme", AuthURL: f.srv.URL + "/authorize", TokenURL: f.srv.URL + "/token",
+		IdentityURL: f.srv.URL + "/userinfo", RevokeURL: f.srv.URL + "/revoke", ClientAuth: "basic",
+		PKCE: true, Refresh: backend.RefreshToken, Custom: true,
+	}
+}
+
+func wantBearer(t *testing.T, token string, h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if got := r.Header.Get("Authorization"); got != "Bearer "+token {
+			t.Errorf("Authorization = %q, want the bearer token", got)
+		}
+		h(w, r)
+	}
+}
+
+func TestPlatformFor(t *testing.T) {
+	want := map[string]string{
+		"facebook": "*providers.facebook", "instagram": "*providers.instagram", "linkedin": "*providers.openID",
+		"google": "*providers.openID", "x": "*providers.xPlatform", "tiktok": "*providers.tiktok",
+		"pinterest": "*providers.pinterest", "microsoft": "*providers.microsoft",
+	}
+	for _, p := range Builtin().Providers() {
+		if got := fmt.Sprintf("%T", PlatformFor(p)); got != want[p.ID] {
+			t.Errorf("PlatformFor(%s) = %s, want %s", p.ID, got, want[p.ID])
+		}
+	}
+	// A custom provider is generic even when it borrows a built-in's name.
+	for _, p := range []*backend.Provider{nil, {ID: "acme", Custom: true}, {ID: "facebook", Custom: true}} {
+		if got := fmt.Sprintf("%T", PlatformFor(p)); got != "*providers.generic" {
+			t.Errorf("PlatformFor(%v) = %s, want generic", p, got)
+		}
+	}
+}
+
+// identityCases are each platform's documented identity reply.
+var identityCases = []struct {
+	id, path, body string
+	want           backend.Identity
+}{
+	{"google", "GET /v1/userinfo", `{
+  "sub": "110248495921238986420",
+  "name": "Jane Doe",
+  "given_name": "Jane",
+  "family_name": "Doe",
+  "picture": "https://lh3.googleusercontent.com/a/ACg8ocJ",
+  "email": "jane.doe@gmail.com",
+  "email_verified": true
+}`, backend.Identity{ExternalID: "110248495921238986420", Name: "Jane Doe", Email: "jane.doe@gmail.com", PictureURL: "https://lh3.googleusercontent.com/a/ACg8ocJ"}},
+	{"linkedin", "GET /v2/userinfo", `{
+  "sub": "782bbtaQ",
+  "email_verified": true,
+  "name": "John Doe",
+  "locale": {"country": "US", "language": "en"},
+  "given_name": "John",
+  "family_name": "Doe",
+  "email": "doe@email.com",
+  "picture": "https://media.licdn-ei.com/dms/image/C5F03AQHqK8v7tB1HCQ/profile-displayphoto-shrink_100_100/0/"
+}`, backend.Identity{ExternalID: "782bbtaQ", Name: "John Doe", Email: "doe@email.com", PictureURL: "https://media.licdn-ei.com/dms/image/C5F03AQHqK8v7tB1HCQ/profile-displayphoto-shrink_100_100/0/"}},
+	{"x", "GET /2/users/me", `{"data":{"id":"2244994945","name":"X Developers","username":"XDevelopers","profile_image_url":"https://pbs.twimg.com/profile_images/1683325380441128960/yRsRRjGO_normal.jpg"}}`,
+		backend.Identity{ExternalID: "2244994945", Name: "X Developers", Handle: "XDevelopers", PictureURL: "https://pbs.twimg.com/profile_images/1683325380441128960/yRsRRjGO_normal.jpg"}},
+	{"tiktok", "GET /v2/user/info/", `{
+  "data": {
+    "user": {
+      "avatar_url": "https://p19-sign.tiktokcdn-us.com/tos-useast5-avt-0068-tx/b17f0e4b3a4f4a50993cf72cda8b88b8~c5_168x168.jpeg",
+      "open_id": "723f24d7-e717-40f8-a2b6-cb8464cd23b4",
+      "union_id": "c9c60f44-a68e-4f5d-84dd-ce22faeb0ba1",
+      "display_name": "Tik Toker"
+    }
+  },
+  "error": {"code": "ok", "message": "", "log_id": "20220829194722CBE87ED59D524E727021"}
+}`, backend.Identity{ExternalID: "723f24d7-e717-40f8-a2b6-cb8464cd23b4", Name: "Tik Toker", PictureURL: "https://p19-sign.tiktokcdn-us.com/tos-useast5-avt-0068-tx/b17f0e4b3a4f4a50993cf72cda8b88b8~c5_168x168.jpeg"}},
+	{"pinterest", "GET /v5/user_account", `{
+  "account_type": "BUSINESS",
+  "id": "549755885175",
+  "profile_image": "https://i.pinimg.com/280x280_RS/42/03/a5/4203a57a78f6f1b1e8ccb4a7f5a1f1a1.jpg",
+  "website_url": "https://acme-bakery.example",
+  "username": "acmebakery",
+  "about": "Bread.",
+  "business_name": "Acme Bakery",
+  "board_count": 12,
+  "pin_count": 340,
+  "follower_count": 87,
+  "following_count": 5,
+  "monthly_views": 1000
+}`, backend.Identity{ExternalID: "549755885175", Name: "Acme Bakery", Handle: "acmebakery", PictureURL: "https://i.pinimg.com/280x280_RS/42/03/a5/4203a57a78f6f1b1e8ccb4a7f5a1f1a1.jpg"}},
+	{"microsoft", "GET /v1.0/me", `{
+  "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#users/$entity",
+  "businessPhones": ["+1 412 555 0109"],
+  "displayName": "Megan Bowen",
+  "givenName": "Megan",
+  "jobTitle": "Auditor",
+  "mail": null,
+  "mobilePhone": null,
+  "officeLocation": "12/1110",
+  "preferredLanguage": "en-US",
+  "surname": "Bowen",
+  "userPrincipalName": "MeganB@contoso.com",
+  "id": "48d31887-5fad-4d73-a9f5-3c356e68a038"
+}`, backend.Identity{ExternalID: "48d31887-5fad-4d73-a9f5-3c356e68a038", Name: "Megan Bowen", Email: "MeganB@contoso.com", Handle: "MeganB@contoso.com"}},
+	{"custom", "GET /userinfo", `{"sub":"248289761001","name":"Jane Doe","preferred_username":"j.doe","email":"janedoe@example.com","picture":"http://example.com/janedoe/me.jpg"}`,
+		backend.Identity{ExternalID: "248289761001", Name: "Jane Doe", Email: "janedoe@example.com", Handle: "j.doe", PictureURL: "http://example.com/janedoe/me.jpg"}},
+}
+
+func providerFor(t *testing.T, id string, f *fake) *backend.Provider {
+	if id == "custom" {
+		return customProvider(f)
+	}
+	return fakeProvider(t, id, f)
+}
+
+func TestCompleteIdentity(t *testing.T) {
+	for _, tc := range identityCases {
+		t.Run(tc.id, func(t *testing.T) {
+			f := newFake(t, map[string]http.HandlerFunc{tc.path: wantBearer(t, tokAccess, reply(200, tc.body))})
+			p := providerFor(t, tc.id, f)
+			g := &backend.Grant{AccessToken: tokAccess, RefreshToken: tokRefresh, Scopes: []string{"a"}}
+			if err := NewPlatform(p, f.srv.Client()).Complete(context.Background(), p, testCreds, g); err != nil {
+				t.Fatal(err)
+			}
+			if g.Identity != tc.want {
+				t.Errorf("identity:\n got %+v\nwant %+v", g.Identity, tc.want)
+			}
+			if g.AccessToken != tokAccess || g.RefreshToken != tokRefresh || !reflect.DeepEqual(g.Scopes, []string{"a"}) {
+				t.Error("Complete changed the tokens or scopes")
+			}
+			if tc.id == "tiktok" && !strings.Contains(p.IdentityURL, "fields=open_id,union_id,avatar_url,display_name") {
+				t.Error("tiktok identity_url lacks the fields")
+			}
+		})
+	}
+}
+
+func TestGenericCompleteSkipsKnownIdentity(t *testing.T) {
+	f := newFake(t, map[string]http.HandlerFunc{})
+	p := customProvider(f)
+	g := &backend.Grant{AccessToken: tokAccess, Identity: backend.Identity{ExternalID: "from-id-token"}}
+	if err := PlatformFor(p).Complete(context.Background(), p, testCreds, g); err != nil || g.Identity.ExternalID != "from-id-token" {
+		t.Fatalf("err %v, identity %+v", err, g.Identity)
+	}
+	p.IdentityURL = ""
+	g = &backend.Grant{AccessToken: tokAccess}
+	if err := PlatformFor(p).Complete(context.Background(), p, testCreds, g); err != nil {
+		t.Fatalf("no identity_url: %v", err)
+	}
+	if err := PlatformFor(p).Complete(context.Background(), p, testCreds, &backend.Grant{}); backend.ErrorCode(err) != backend.EINTERNAL {
+		t.Errorf("empty grant: %v", err)
+	}
+}
+
+// TestCompleteErrors feeds every identity endpoint the failures platforms
+// really send, and the garbage a proxy or outage sends.
+func TestCompleteErrors(t *testing.T) {
+	big := `{"data":"` + strings.Repeat("x", maxBody) + `"}`
+	generic := []struct {
+		name   string
+		status int
+		body   string
+		reason string
+		want   string
+	}{
+		{"html", 200, "<!DOCTYPE html><html><body>Sign in to the Wi-Fi</body></html>", ReasonBadResponse, "sent a web page instead of data"},
+		{"html error page", 404, "<html><body>Not Found</body></html>", ReasonBadResponse, "answered with a web page (HTTP 404)"},
+		{"empty", 200, "", ReasonBadResponse, "sent an empty reply"},
+		{"whitespace", 200, " \n ", ReasonBadResponse, "sent an empty reply"},
+		{"garbage", 200, "ok then", ReasonBadResponse, "not valid JSON"},
+		{"truncated", 200, `{"sub":"1`, ReasonBadResponse, "not valid JSON"},
+		{"oversized", 200, big, ReasonBadResponse, "larger than 1 MiB"},
+		{"no id", 200, `{"name":"nobody"}`, ReasonBadResponse, "did not say whose account"},
+		{"server error", 503, "<html>Service Unavailable</html>", ReasonUnavailable, "is having problems (HTTP 503)"},
+		{"rate limited", 429, `{"title":"Too Many Requests","detail":"Too Many Requests","type":"about:blank","status":429}`, ReasonRateLimited, "limiting requests"},
+	}
+	specific := map[string][]struct {
+		status int
+		body   string
+		reason string
+		want   string
+	}{
+		"google": {
+			{401, `{"error":"invalid_token","error_description":"Invalid Credentials"}`, ReasonInvalidToken, `no longer valid: "Invalid Credentials"`},
+			{401, `{"error":{"code":401,"message":"Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.","status":"UNAUTHENTICATED"}}`, ReasonInvalidToken, "Request had invalid authentication credentials"},
+		},
+		"linkedin": {
+			{401, `{"serviceErrorCode":65600,"message":"Invalid access token","status":401}`, ReasonInvalidToken, `"Invalid access token"`},
+			{403, `{"serviceErrorCode":100,"message":"Not enough permissions to access: userinfo.GET.NO_VERSION","status":403}`, ReasonPermission, "Not enough permissions"},
+		},
+		"x": {
+			{401, `{"title":"Unauthorized","type":"about:blank","status":401,"detail":"Unauthorized"}`, ReasonInvalidToken, "no longer valid"},
+			{403, `{"client_id":"27594802","detail":"When authenticating requests to the Twitter API v2 endpoints, you must use keys and tokens from a Twitter developer App that is attached to a Project.","registration_url":"https://developer.twitter.com/en/docs/projects/overview","title":"Client Forbidden","required_enrollment":"Appropriate Level of API Access","reason":"client-not-enrolled","type":"https://api.twitter.com/2/problems/client-forbidden"}`, ReasonAppConfig, "not enrolled"},
+			{200, `{"errors":[{"detail":"Could not find user with id: [1].","title":"Not Found Error","type":"https://api.twitter.com/2/problems/resource-not-found"}]}`, ReasonUnknown, "Could not find user"},
+		},
+		"tiktok": {
+			{401, `{"data":{},"error":{"code":"access_token_invalid","message":"The access token is invalid or not found in the request.","log_id":"20230101123456ABCDEF"}}`, ReasonInvalidToken, "no longer valid"},
+			{401, `{"data":{},"error":{"code":"scope_not_authorized","message":"The user did not authorize the scope required for completing this request.","log_id":"2023"}}`, ReasonPermission, "lacks a permission"},
+			{429, `{"data":{},"error":{"code":"rate_limit_exceeded","message":"The API rate limit was exceeded.","log_id":"2023"}}`, ReasonRateLimited, "limiting requests"},
+			{200, `{"data":{},"error":{"code":"internal_error","message":"Something went wrong.","log_id":"2023"}}`, ReasonUnavailable, "internal problem"},
+		},
+		"pinterest": {
+			{401, `{"code":2,"message":"Authentication failed."}`, ReasonInvalidToken, `"Authentication failed."`},
+			{403, `{"code":3,"message":"Not authorized to access the user_account."}`, ReasonPermission, "Not authorized"},
+		},
+		"microsoft": {
+			{401, `{"error":{"code":"InvalidAuthenticationToken","message":"Access token has expired or is not yet valid.","innerError":{"date":"2024-05-14T10:00:00","request-id":"7c1b3f0e-1c4a-4d5e-9b2a-5c0f3e2a1b0c","client-request-id":"7c1b3f0e-1c4a-4d5e-9b2a-5c0f3e2a1b0c"}}}`, ReasonInvalidToken, "Access token has expired"},
+			{403, `{"error":{"code":"Authorization_RequestDenied","message":"Insufficient privileges to complete the operation.","innerError":{"date":"2024-05-14T10:00:00","request-id":"x"}}}`, ReasonPermission, "Insufficient privileges"},
+		},
+		"custom": {
+			{400, `{"error":"invalid_client","error_description":"Client authentication failed"}`, ReasonAppConfig, "client id or secret"},
+		},
+	}
+	for _, ic := range identityCases {
+		type errCase struct {
+			name   string
+			status int
+			body   string
+			reason string
+			want   string
+		}
+		var cases []errCase
+		for _, g := range generic {
+			if ic.id == "tiktok" && g.name == "no id" {
+				continue
+			}
+			cases = append(cases, errCase(g))
+		}
+		for i, s := range specific[ic.id] {
+			cases = append(cases, errCase{fmt.Sprintf("documented error %d", i), s.status, s.body, s.reason, s.want})
+		}
+		for _, tc := range cases {
+			t.Run(ic.id+"/"+tc.name, func(t *testing.T) {
+				f := newFake(t, map[string]http.HandlerFunc{ic.path: reply(tc.status, tc.body)})
+				p := providerFor(t, ic.id, f)
+				g := &backend.Grant{AccessToken: tokAccess, RefreshToken: tokRefresh}
+				err := NewPlatform(p, f.srv.Client()).Complete(context.Background(), p, testCreds, g)
+				if err == nil {
+					t.Fatal("no error")
+				}
+				if got := ReasonOf(err); got != tc.reason {
+					t.Errorf("reason = %q, want %q (%v)", got, tc.reason, err)
+				}
+				if msg := backend.ErrorMessage(err); !strings.Contains(msg, tc.want) || !strings.Contains(msg, p.Name) {
+					t.Errorf("message %q lacks %q or the platform name", msg, tc.want)
+				}
+				if code := backend.ErrorCode(err); code != codeFor(tc.reason) {
+					t.Errorf("code = %q", code)
+				}
+				if g.Identity != (backend.Identity{}) {
+					t.Error("a failed Complete filled the identity")
+				}
+				assertNoSecret(t, err)
+			})
+		}
+	}
+}
+
+func TestTransportErrors(t *testing.T) {
+	// Nothing listens here any more.
+	dead := httptest.NewServer(http.NotFoundHandler())
+	deadURL := dead.URL
+	dead.Close()
+	p := &backend.Provider{ID: "acme", Name: "Acme", Custom: true, IdentityURL: deadURL + "/userinfo?access_token=" + tokAccess}
+	err := PlatformFor(p).Complete(context.Background(), p, testCreds, &backend.Grant{AccessToken: tokAccess})
+	if ReasonOf(err) != ReasonUnavailable || backend.ErrorCode(err) != backend.EUNAVAILABLE || !strings.Contains(err.Error(), "Could not reach Acme") {
+		t.Errorf("unreachable: %v", err)
+	}
+	assertNoSecret(t, err)
+
+	slow := newFake(t, map[string]http.HandlerFunc{"GET /userinfo": func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-r.Context().Done():
+		case <-time.After(2 * time.Second):
+		}
+	}})
+	p = customProvider(slow)
+	client := slow.srv.Client()
+	client.Timeout = 50 * time.Millisecond
+	err = NewPlatform(p, client).Complete(context.Background(), p, testCreds, &backend.Grant{AccessToken: tokAccess})
+	if ReasonOf(err) != ReasonUnavailable || !strings.Contains(err.Error(), "did not answer in time") {
+		t.Errorf("timeout: %v", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	err = NewPlatform(p, slow.srv.Client()).Complete(ctx, p, testCreds, &backend.Grant{AccessToken: tokAccess})
+	if ReasonOf(err) != ReasonUnavailable || !strings.Contains(err.Error(), "cancelled") {
+		t.Errorf("cancelled: %v", err)
+	}
+}
+
+func TestDefaultClientRefusesForeignRedirects(t *testing.T) {
+	other := newFake(t, map[string]http.HandlerFunc{})
+	f := newFake(t, map[string]http.HandlerFunc{"GET /userinfo": func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, other.srv.URL+"/steal?"+r.URL.RawQuery, http.StatusFound)
+	}})
+	p := customProvider(f)
+	p.IdentityURL += "?access_token=" + tokAccess
+	err := PlatformFor(p).Complete(context.Background(), p, testCreds, &backend.Grant{AccessToken: tokAccess})
+	if err == nil || other.hit("GET /steal") != 0 {
+		t.Fatalf("followed a redirect to another host: %v", err)
+	}
+	assertNoSecret(t, err)
+}
+
+func TestRevoke(t *testing.T) {
+	type seen struct {
+		form  url.Values
+		basic [2]string
+	}
+	for _, tc := range []struct {
+		name         string
+		id           string
+		creds        backend.Credentials
+		access, refr string
+		route        string
+		status       int
+		body         string
+		wantErr      string // "" for success, "none" for ErrNoRevocation, else a reason
+		wantRequests int
+		check        func(t *testing.T, reqs []seen)
+	}{
+		{name: "google", id: "google", access: tokAccess, refr: tokRefresh, route: "POST /revoke", status: 200, body: "{}", wantRequests: 2,
+			check: func(t *testing.T, reqs []seen) {
+				if reqs[0].form.Get("token") != tokRefresh || reqs[1].form.Get("token") != tokAccess {
+					t.Error("want the refresh token revoked first, then the access token")
+				}
+				if reqs[0].form.Get("client_id") != "" || reqs[0].form.Get("client_secret") != "" || reqs[0].basic[0] != "" {
+					t.Error("Google's revoke takes only the token")
+				}
+			}},
+		{name: "google already revoked", id: "google", access: tokAccess, route: "POST /revoke", status: 400,
+			body: `{"error":"invalid_token","error_description":"Token expired or revoked"}`, wantRequests: 1},
+		{name: "google down", id: "google", access: tokAccess, route: "POST /revoke", status: 503, body: "<html>Service Unavailable</html>",
+			wantErr: ReasonUnavailable, wantRequests: 1},
+		{name: "x confidential", id: "x", creds: testCreds, access: tokAccess, refr: tokRefresh, route: "POST /2/oauth2/revoke", status: 200,
+			body: `{"revoked":true}`, wantRequests: 2,
+			check: func(t *testing.T, reqs []seen) {
+				if reqs[0].basic != [2]string{appID, appSecret} || reqs[0].form.Get("client_id") != "" {
+					t.Errorf("want HTTP Basic for a confidential client, got %v %v", reqs[0].basic, reqs[0].form)
+				}
+				if reqs[0].form.Get("token_type_hint") != "refresh_token" || reqs[1].form.Get("token_type_hint") != "access_token" {
+					t.Error("token_type_hint missing")
+				}
+			}},
+		{name: "x public", id: "x", creds: backend.Credentials{ClientID: appID}, access: tokAccess, route: "POST /2/oauth2/revoke", status: 200,
+			body: `{"revoked":true}`, wantRequests: 1,
+			check: func(t *testing.T, reqs []seen) {
+				if reqs[0].basic[0] != "" || reqs[0].form.Get("client_id") != appID {
+					t.Error("want client_id in the body for a public client")
+				}
+			}},
+		{name: "x not revoked", id: "x", creds: testCreds, access: tokAccess, route: "POST /2/oauth2/revoke", status: 200, body: `{"revoked":false}`,
+			wantErr: ReasonUnknown, wantRequests: 1},
+		{name: "x bad client", id: "x", creds: testCreds, access: tokAccess, route: "POST /2/oauth2/revoke", status: 401,
+			body: `{"error":"unauthorized_client","error_description":"Missing valid authorization header"}`, wantErr: ReasonAppConfig, wantRequests: 1},
+		{name: "tiktok", id: "tiktok", creds: testCreds, access: tokAccess, refr: tokRefresh, route: "POST /v2/oauth/revoke/", status: 200, body: "", wantRequests: 1,
+			check: func(t *testing.T, reqs []seen) {
+				f := reqs[0].form
+				if f.Get("client_key") != appID || f.Get("client_secret") != appSecret || f.Get("token") != tokAccess || f.Get("client_id") != "" {
+					t.Errorf("TikTok wants client_key, client_secret and token: %v", f)
+				}
+			}},
+		{name: "tiktok empty object", id: "tiktok", creds: testCreds, access: tokAccess, route: "POST /v2/oauth/revoke/", status: 200, body: "{}", wantRequests: 1},
+		{name: "tiktok error", id: "tiktok", creds: testCreds, access: tokAccess, route: "POST /v2/oauth/revoke/", status: 400,
+			body:    `{"error":"invalid_client","error_description":"The client_key or client_secret is invalid.","log_id":"202206221854370101130062072500FFA2"}`,
+			wantErr: ReasonAppConfig, wantRequests: 1},
+		{name: "tiktok no secret", id: "tiktok", creds: backend.Credentials{ClientID: appID}, access: tokAccess, wantErr: "invalid"},
+		{name: "custom basic", id: "custom", creds: testCreds, refr: tokRefresh, route: "POST /revoke", status: 200, body: "", wantRequests: 1,
+			check: func(t *testing.T, reqs []seen) {
+				if reqs[0].basic != [2]string{appID, appSecret} {
+					t.Error("want HTTP Basic")
+				}
+			}},
+		{name: "linkedin", id: "linkedin", access: tokAccess, wantErr: "none"},
+		{name: "pinterest", id: "pinterest", access: tokAccess, wantErr: "none"},
+		{name: "microsoft", id: "microsoft", access: tokAccess, refr: tokRefresh, wantErr: "none"},
+		{name: "instagram", id: "instagram", access: tokAccess, wantErr: "none"},
+		{name: "nothing to revoke", id: "google", wantErr: "invalid"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var mu sync.Mutex
+			var reqs []seen
+			routes := map[string]http.HandlerFunc{}
+			if tc.route != "" {
+				routes[tc.route] = func(w http.ResponseWriter, r *http.Request) {
+					if ct := r.Header.Get("Content-Type"); ct != "application/x-www-form-urlencoded" {
+						t.Errorf("Content-Type = %q", ct)
+					}
+					r.ParseForm()
+					u, pw, _ := r.BasicAuth()
+					mu.Lock()
+					reqs = append(reqs, seen{r.PostForm, [2]string{u, pw}})
+					mu.Unlock()
+					reply(tc.status, tc.body)(w, r)
+				}
+			}
+			f := newFake(t, routes)
+			p := providerFor(t, tc.id, f)
+			err := NewPlatform(p, f.srv.Client()).Revoke(context.Background(), p, tc.creds, tc.access, tc.refr)
+			switch tc.wantErr {
+			case "":
+				if err != nil {
+					t.Fatal(err)
+				}
+			case "none":
+				if err != backend.ErrNoRevocation {
+					t.Fatalf("err = %v, want ErrNoRevocation", err)
+				}
+				if p.AccessSettingsURL == "" {
+					t.Error("no access_settings_url to send the owner to")
+				}
+			case "invalid":
+				if backend.ErrorCode(err) != backend.EINVALID {
+					t.Fatalf("err = %v, want EINVALID", err)
+				}
+			default:
+				if ReasonOf(err) != tc.wantErr {
+					t.Fatalf("err = %v (reason %q), want reason %q", err, ReasonOf(err), tc.wantErr)
+				}
+			}
+			assertNoSecret(t, err)
+			if len(reqs) != tc.wantRequests {
+				t.Fatalf("%d requests, want %d", len(reqs), tc.wantRequests)
+			}
+			if tc.check != nil {
+				tc.check(t, reqs)
+			}
+		})
+	}
+}
+
+func TestErrorsNeverShowSecrets(t *testing.T) {
+	// A platform that repeats everything it was sent in its error message.
+	echo := func(w http.ResponseWriter, r *http.Request) {
+		r.ParseForm()
+		all := r.URL.RawQuery + " " + r.Header.Get("Authorization") + " " + r.PostForm.Encode()
+		for _, v := range r.Form {
+			all += " " + strings.Join(v, " ")
+		}
+		w.WriteHeader(400)
+		fmt.Fprintf(w, `{"error":"invalid_request","error_description":%q,"message":%q}`, all, all)
+	}
+	graphEcho := func(w http.ResponseWriter, r *http.Request) {
+		r.ParseForm()
+		all := r.URL.RawQuery
+		for _, v := range r.Form {
+			all += " " + strings.Join(v, " ")
+		}
+		w.WriteHeader(400)
+		fmt.Fprintf(w, `{"error":{"message":%q,"type":"OAuthException","code":100,"fbtrace_id":"x"}}`, all)
+	}
+	for _, id := range []string{"facebook", "instagram", "linkedin", "google", "x", "tiktok", "pinterest", "microsoft", "custom"} {
+		t.Run(id, func(t *testing.T) {
+			routes := map[string]http.HandlerFunc{}
+			f := newFake(t, routes)
+			p := providerFor(t, id, f)
+			for _, u := range []string{p.IdentityURL, p.RevokeURL} {
+				if u != "" {
+					pu, _ := url.Parse(u)
+					routes["GET "+pu.Path], routes["POST "+pu.Path] = echo, echo
+				}
+			}
+			if p.GraphURL != "" {
+				gu, _ := url.Parse(p.GraphURL)
+				for _, path := range []string{"/oauth/access_token", "/access_token", "/me", "/me/permissions", "/refresh_access_token"} {
+					routes["GET "+gu.Path+path], routes["DELETE "+gu.Path+path] = graphEcho, graphEcho
+				}
+			}
+			pl := NewPlatform(p, f.srv.Client())
+			err := pl.Complete(context.Background(), p, testCreds, &backend.Grant{AccessToken: tokShort, RefreshToken: tokRefresh})
+			if err == nil {
+				t.Fatal("Complete: no error")
+			}
+			assertNoSecret(t, err)
+			if !strings.Contains(backend.ErrorMessage(err), "[hidden]") && ReasonOf(err) != ReasonInvalidToken {
+				t.Logf("Complete error (no echo shown): %v", err)
+			}
+			if err := pl.Revoke(context.Background(), p, testCreds, tokAccess, tokRefresh); err != nil {
+				assertNoSecret(t, err)
+			}
+			if id == "instagram" {
+				_, err := InstagramRefresh(context.Background(), f.srv.Client(), p, tokLong)
+				if err == nil {
+					t.Fatal("InstagramRefresh: no error")
+				}
+				assertNoSecret(t, err)
+			}
+		})
+	}
+}
+
+func TestReasonOf(t *testing.T) {
+	pe := newPlatformError(ReasonExpired, 400, reconnectHint, "The token has expired")
+	wrapped := fmt.Errorf("refresh: %w", pe)
+	if ReasonOf(wrapped) != ReasonExpired || !pe.NeedsReconnect() {
+		t.Error("ReasonOf or NeedsReconnect")
+	}
+	var be *backend.Error
+	if !errors.As(wrapped, &be) || be.Code != backend.EINVALID || be.Hint != reconnectHint {
+		t.Error("a PlatformError must unwrap to its *backend.Error")
+	}
+	if ReasonOf(errors.New("x")) != "" || ReasonOf(nil) != "" {
+		t.Error("ReasonOf of a plain error")
+	}
+	if newPlatformError(ReasonRateLimited, 429, "", "x").NeedsReconnect() {
+		t.Error("rate limits do not need a reconnect")
+	}
+}

@@ -32,7 +32,7 @@ vet:
 # Go tests run against a real Secret Service (gnome-keyring in a private
 # D-Bus session with a throwaway HOME) and real SQLite files.
 unit:
-	scripts/with-keyring go test -race -count=1 ./...
+	TOKENWARDEN_REQUIRE_MOCK_OAUTH=1 scripts/with-keyring go test -race -count=1 ./...
 
 frontend-test:
 	cd frontend && npm run check && npm test

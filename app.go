@@ -20,6 +20,8 @@ type App struct {
 	dataDir string
 
 	desktop desktop
+	// warnings are problems found at start, such as a broken providers.yaml.
+	warnings []string
 
 	mu              sync.Mutex
 	keychainProblem string
@@ -62,6 +64,7 @@ type Overview struct {
 	Groups          []ClientGroup  `json:"groups"`
 	Providers       []ProviderView `json:"providers"`
 	KeychainProblem string         `json:"keychain_problem"`
+	Warnings        []string       `json:"warnings"`
 	DataDir         string         `json:"data_dir"`
 	Counts          StatusCounts   `json:"counts"`
 }
@@ -172,7 +175,7 @@ func (a *App) Overview() (*Overview, error) {
 		return nil, a.userError(err)
 	}
 	now := svc.Now()
-	ov := &Overview{Groups: []ClientGroup{}, Providers: []ProviderView{}, DataDir: a.dataDir}
+	ov := &Overview{Groups: []ClientGroup{}, Providers: []ProviderView{}, DataDir: a.dataDir, Warnings: append([]string{}, a.warnings...)}
 	for _, g := range groups {
 		cg := ClientGroup{ID: g.Client.ID, Name: g.Client.Name, Accounts: []AccountView{}}
 		for _, e := range g.Accounts {

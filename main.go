@@ -19,8 +19,10 @@ import (
 
 	"github.com/tokenwarden/tokenwarden/backend"
 	"github.com/tokenwarden/tokenwarden/backend/accounts"
+	"github.com/tokenwarden/tokenwarden/backend/browser"
 	"github.com/tokenwarden/tokenwarden/backend/cli"
 	"github.com/tokenwarden/tokenwarden/backend/keychain"
+	"github.com/tokenwarden/tokenwarden/backend/oauth"
 	"github.com/tokenwarden/tokenwarden/backend/providers"
 	"github.com/tokenwarden/tokenwarden/backend/sqlite"
 )
@@ -86,27 +88,59 @@ func resolveDataDir(flagValue string) (string, error) {
 	return filepath.Abs(dir)
 }
 
-// openService opens the data folder and wires the backend together.
-func openService(dataDir string) (*accounts.Service, io.Closer, error) {
+// openService opens the data folder and wires the backend together. The
+// warnings are problems in providers.yaml: the app runs on without the
+// broken entries.
+func openService(dataDir string) (svc *accounts.Service, closer io.Closer, warnings []error, err error) {
 	if err := os.MkdirAll(dataDir, 0o700); err != nil {
-		return nil, nil, backend.Errorf(backend.EUNAVAILABLE, "Cannot create the data folder %s: %v.", dataDir, err)
+		return nil, nil, nil, backend.Errorf(backend.EUNAVAILABLE, "Cannot create the data folder %s: %v.", dataDir, err)
 	}
 	db, err := sqlite.Open(filepath.Join(dataDir, "tokenwarden.db"))
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	svc := accounts.New(db, keychain.New(keychain.Namespace(dataDir)), providers.Builtin())
-	return svc, db, nil
+	catalogue, warnings := providers.Load(dataDir)
+	svc = accounts.New(db, keychain.New(keychain.Namespace(dataDir)), catalogue)
+	svc.Authorizer = oauthAuthorizer{}
+	svc.Platforms = providers.PlatformFor
+	svc.Discover = oauth.FillFromDiscovery
+	svc.CustomProviders = catalogue
+	return svc, db, warnings, nil
 }
+
+// oauthAuthorizer runs the browser flow of backend/oauth for the service.
+type oauthAuthorizer struct{}
+
+func (oauthAuthorizer) Authorize(ctx context.Context, req backend.AuthRequest) (*backend.Grant, error) {
+	res, err := oauth.Authorize(ctx, oauth.Request{Provider: req.Provider, Credentials: req.Credentials,
+		Scopes: req.Scopes, Prompt: req.Prompt, Open: req.Open})
+	if err != nil {
+		return nil, reasonError{err: err, reason: string(oauth.ReasonOf(err))}
+	}
+	return res.Grant, nil
+}
+
+// reasonError carries the flow's reason code into the history log.
+type reasonError struct {
+	err    error
+	reason string
+}
+
+func (e reasonError) Error() string      { return e.err.Error() }
+func (e reasonError) Unwrap() error      { return e.err }
+func (e reasonError) ReasonCode() string { return e.reason }
 
 func runCLI(dataDir string, args []string) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	var closer io.Closer
 	env := &cli.Env{
-		Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Version: version,
+		Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Version: version, Open: browser.Open,
 		Service: func() (*accounts.Service, error) {
-			svc, c, err := openService(dataDir)
+			svc, c, warnings, err := openService(dataDir)
+			for _, w := range warnings {
+				fmt.Fprintf(os.Stderr, "warning: %v\n", w)
+			}
 			closer = c
 			return svc, err
 		},
@@ -119,11 +153,14 @@ func runCLI(dataDir string, args []string) int {
 }
 
 func runWindow(dataDir string) int {
-	svc, closer, openErr := openService(dataDir)
+	svc, closer, warnings, openErr := openService(dataDir)
 	if closer != nil {
 		defer closer.Close()
 	}
 	app := NewApp(svc, dataDir, openErr)
+	for _, w := range warnings {
+		app.warnings = append(app.warnings, w.Error())
+	}
 	err := wails.Run(&options.App{
 		Title:            "Tokenwarden",
 		Width:            1200,

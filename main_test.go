@@ -22,6 +22,9 @@ import (
 // it runs main, so these tests drive the real command line in real processes
 // against a real SQLite file and the real keychain.
 func TestMain(m *testing.M) {
+	if actAsBrowser() {
+		return
+	}
 	if os.Getenv("TOKENWARDEN_TEST_AS_MAIN") == "1" {
 		main()
 		return

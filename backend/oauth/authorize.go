@@ -1,0 +1,662 @@
+package oauth
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"mime"
+	"net"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/tokenwarden/tokenwarden/backend"
+	"golang.org/x/oauth2"
+)
+
+// DefaultTimeout is how long Authorize waits for the browser step when the
+// request does not say.
+const DefaultTimeout = 5 * time.Minute
+
+// Request is one attempt to connect an account.
+type Request struct {
+	Provider    *backend.Provider
+	Credentials backend.Credentials
+	// Scopes to request; empty means the names of Provider.Scopes.
+	Scopes []string
+	// Open shows the authorization URL in the system browser. It is called
+	// once, on its own goroutine, so it may block until the page loads.
+	Open func(url string) error
+	// Timeout bounds the whole attempt; 0 means DefaultTimeout.
+	Timeout time.Duration
+	// HTTPClient makes every request to the provider; nil means a client
+	// with a 30-second timeout.
+	HTTPClient *http.Client
+	// Prompt, when set, is sent as the prompt parameter ("consent",
+	// "select_account"), replacing any prompt in Provider.AuthParams.
+	Prompt string
+}
+
+// Result is a completed authorization.
+type Result struct {
+	// Grant holds the tokens, their expiry, the scopes as granted and, when
+	// a verified ID token came with them, the identity it names.
+	Grant *backend.Grant
+	// RedirectURI is the loopback redirect URI this attempt used.
+	RedirectURI string
+	// IDTokenClaims are the claims of the verified ID token, or nil.
+	IDTokenClaims map[string]any
+	// Token is the token response as golang.org/x/oauth2 parsed it; its
+	// Extra method reads provider-specific members such as TikTok's open_id.
+	Token *oauth2.Token
+}
+
+// Authorize runs the authorization-code flow for a native app (RFC 8252):
+// it listens on 127.0.0.1, opens the authorization URL with req.Open, waits
+// for the one redirect back, checks state, exchanges the code with the PKCE
+// verifier, verifies the ID token of OpenID providers, and shows the browser
+// a page that says how it ended. The context cancels the attempt (the UI's
+// Cancel button); req.Timeout bounds it.
+func Authorize(ctx context.Context, req Request) (*Result, error) {
+	a, err := newAttempt(req)
+	if err != nil {
+		return nil, err
+	}
+	res, err := a.run(ctx)
+	if err != nil {
+		return nil, a.secrets.scrubError(err)
+	}
+	return res, nil
+}
+
+// errAttemptTimeout is the cause of an attempt's context when it times out.
+var errAttemptTimeout = errors.New("oauth: authorization attempt timed out")
+
+// attempt is the state of one Authorize call.
+type attempt struct {
+	p        backend.Provider // a copy: discovery fills it
+	creds    backend.Credentials
+	scopes   []string
+	open     func(string) error
+	timeout  time.Duration
+	client   *http.Client
+	prompt   string
+	disc     *Discovery
+	state    string
+	verifier string
+	nonce    string
+	redirect string
+	secrets  redactor
+}
+
+func newAttempt(req Request) (*attempt, error) {
+	if req.Provider == nil {
+		return nil, newError(ReasonConfig, "", "No provider was given for this connection.")
+	}
+	a := &attempt{
+		p:       *req.Provider,
+		creds:   req.Credentials,
+		scopes:  slices.Clone(req.Scopes),
+		open:    req.Open,
+		timeout: req.Timeout,
+		client:  clientOr(req.HTTPClient),
+		prompt:  req.Prompt,
+	}
+	name := a.name()
+	switch {
+	case a.open == nil:
+		return nil, newError(ReasonConfig, "", "Tokenwarden has no way to open the browser for this connection.")
+	case strings.TrimSpace(a.creds.ClientID) == "":
+		return nil, newError(ReasonConfig, fmt.Sprintf("Add your %s developer app's client id in Settings.", name),
+			"There is no client id for %s.", name)
+	case a.p.NeedsSecret && a.creds.ClientSecret == "":
+		return nil, newError(ReasonConfig, fmt.Sprintf("Add your %s developer app's client secret in Settings.", name),
+			"%s needs the client secret of your developer app, and none is saved.", name)
+	case a.p.RedirectPort < 0 || a.p.RedirectPort > 65535:
+		return nil, newError(ReasonConfig, "Use a port between 1024 and 65535, or 0 for any free port.",
+			"The redirect_port %d for %s is not a valid port.", a.p.RedirectPort, name)
+	case a.p.RedirectPath != "" && !strings.HasPrefix(a.p.RedirectPath, "/"):
+		return nil, newError(ReasonConfig, "Start redirect_path with a slash, such as /callback.",
+			"The redirect_path %q for %s is not a path.", providerText(a.p.RedirectPath), name)
+	}
+	if a.timeout <= 0 {
+		a.timeout = DefaultTimeout
+	}
+	a.secrets.add(a.creds.ClientSecret)
+	return a, nil
+}
+
+func (a *attempt) name() string {
+	if a.p.Name != "" {
+		return a.p.Name
+	}
+	if a.p.ID != "" {
+		return a.p.ID
+	}
+	return "The provider"
+}
+
+func (a *attempt) run(parent context.Context) (*Result, error) {
+	ctx, cancel := context.WithTimeoutCause(parent, a.timeout, errAttemptTimeout)
+	defer cancel()
+	ctx = context.WithValue(ctx, oauth2.HTTPClient, a.client)
+
+	res, err := a.flow(ctx)
+	if err != nil && ctx.Err() != nil {
+		return nil, a.doneError(ctx)
+	}
+	return res, err
+}
+
+func (a *attempt) flow(ctx context.Context) (*Result, error) {
+	if err := a.prepare(ctx); err != nil {
+		return nil, err
+	}
+	ln, err := a.listen()
+	if err != nil {
+		return nil, err
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	a.redirect = a.p.RedirectURI(port)
+	path := a.p.RedirectPath
+	if path == "" {
+		path = "/callback"
+	}
+
+	done := make(chan struct{})
+	h := newCallbackHandler(path, done)
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog:          log.New(io.Discard, "", 0),
+	}
+	go func() { _ = srv.Serve(ln) }()
+	defer func() {
+		close(done)
+		sctx, scancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer scancel()
+		if srv.Shutdown(sctx) != nil {
+			_ = srv.Close()
+		}
+	}()
+
+	authURL, err := a.authURL()
+	if err != nil {
+		return nil, err
+	}
+	opened := make(chan error, 1)
+	go func() { opened <- a.open(authURL) }()
+	for {
+		select {
+		case err := <-opened:
+			if err != nil {
+				return nil, newError(ReasonBrowser, "Check that a default web browser is set on this computer, then run Connect again.",
+					"Tokenwarden could not open your web browser.")
+			}
+			opened = nil // wait for the callback
+		case cb := <-h.calls:
+			res, err := a.complete(ctx, cb.query)
+			if err != nil {
+				if ctx.Err() != nil {
+					err = a.doneError(ctx)
+				}
+				err = a.secrets.scrubError(err)
+				cb.reply <- failurePage(err)
+				return nil, err
+			}
+			cb.reply <- successPage
+			return res, nil
+		case <-ctx.Done():
+			return nil, a.doneError(ctx)
+		}
+	}
+}
+
+// prepare discovers missing endpoints and the key set, checks the
+// endpoints and picks the scopes and the per-attempt secrets.
+func (a *attempt) prepare(ctx context.Context) error {
+	if strings.TrimSpace(a.p.Issuer) != "" && (a.p.AuthURL == "" || a.p.TokenURL == "" || a.p.OpenID) {
+		d, err := Discover(ctx, a.client, a.p.Issuer)
+		if err != nil {
+			return err
+		}
+		a.disc = d
+		d.Apply(&a.p)
+	}
+	name := a.name()
+	if a.p.AuthURL == "" || a.p.TokenURL == "" {
+		return newError(ReasonConfig, "Set issuer, or auth_url and token_url, for this provider in providers.yaml.",
+			"%s has no authorization or token endpoint configured.", name)
+	}
+	if err := checkEndpoint("authorization endpoint", a.p.AuthURL); err != nil {
+		return err
+	}
+	if err := checkEndpoint("token endpoint", a.p.TokenURL); err != nil {
+		return err
+	}
+	if len(a.scopes) == 0 {
+		for _, s := range a.p.Scopes {
+			a.scopes = append(a.scopes, s.Name)
+		}
+	}
+	a.state = randomString(32)
+	if a.p.PKCE {
+		a.verifier = oauth2.GenerateVerifier()
+	}
+	if a.p.OpenID {
+		a.nonce = randomString(32)
+	}
+	a.secrets.add(a.state, a.verifier, a.nonce)
+	return nil
+}
+
+// listen opens the one-shot loopback listener (RFC 8252 §7.3, §8.3).
+func (a *attempt) listen() (net.Listener, error) {
+	port := a.p.RedirectPort
+	ln, err := net.Listen("tcp4", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
+	if err == nil {
+		return ln, nil
+	}
+	if port != 0 {
+		return nil, newError(ReasonPortInUse,
+			fmt.Sprintf("Close the program that uses port %d (or finish the other connection in progress), then run Connect again. You can also change redirect_port for %s in providers.yaml and register the new redirect URI.", port, a.name()),
+			"Port %d on this computer is already in use, so Tokenwarden cannot receive the sign-in answer for %s.", port, a.name())
+	}
+	return nil, newError(ReasonPortInUse, "Check that no security software blocks local connections, then run Connect again.",
+		"Tokenwarden could not open a local port to receive the sign-in answer.")
+}
+
+// authURL builds the authorization request URL.
+func (a *attempt) authURL() (string, error) {
+	conf := a.config(false)
+	var opts []oauth2.AuthCodeOption
+	if len(a.scopes) > 0 {
+		sep := a.p.ScopeSeparator
+		if sep == "" {
+			sep = " "
+		}
+		opts = append(opts, oauth2.SetAuthURLParam("scope", strings.Join(a.scopes, sep)))
+	}
+	if a.p.PKCE {
+		opts = append(opts,
+			oauth2.SetAuthURLParam("code_challenge", a.challenge()),
+			oauth2.SetAuthURLParam("code_challenge_method", "S256"))
+	}
+	if a.nonce != "" {
+		opts = append(opts, oauth2.SetAuthURLParam("nonce", a.nonce))
+	}
+	idParam := a.clientIDParam()
+	keys := make([]string, 0, len(a.p.AuthParams))
+	for k := range a.p.AuthParams {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		if reservedAuthParams[k] || k == idParam || (k == "prompt" && a.prompt != "") {
+			continue
+		}
+		opts = append(opts, oauth2.SetAuthURLParam(k, a.p.AuthParams[k]))
+	}
+	if a.prompt != "" {
+		opts = append(opts, oauth2.SetAuthURLParam("prompt", a.prompt))
+	}
+	raw := conf.AuthCodeURL(a.state, opts...)
+	if idParam == "client_id" {
+		return raw, nil
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "", newError(ReasonConfig, "Check auth_url for this provider in providers.yaml.",
+			"The authorization address for %s is not valid.", a.name())
+	}
+	q := u.Query()
+	q.Del("client_id")
+	q.Set(idParam, a.creds.ClientID)
+	u.RawQuery = q.Encode()
+	return u.String(), nil
+}
+
+// reservedAuthParams cannot be set through Provider.AuthParams.
+var reservedAuthParams = map[string]bool{
+	"response_type": true, "client_id": true, "redirect_uri": true, "state": true, "scope": true,
+	"code_challenge": true, "code_challenge_method": true, "nonce": true,
+}
+
+func (a *attempt) clientIDParam() string {
+	if a.p.ClientIDParam == "" {
+		return "client_id"
+	}
+	return a.p.ClientIDParam
+}
+
+// challenge is the PKCE S256 code challenge: base64url(SHA-256(verifier))
+// per RFC 7636. TikTok's desktop Login Kit documents the hex encoding of
+// the SHA-256 instead, so provider "tiktok" gets that.
+func (a *attempt) challenge() string {
+	if strings.EqualFold(a.p.ID, "tiktok") {
+		sum := sha256.Sum256([]byte(a.verifier))
+		return hex.EncodeToString(sum[:])
+	}
+	return oauth2.S256ChallengeFromVerifier(a.verifier)
+}
+
+// config is the x/oauth2 configuration. For the token request of a
+// provider that renames client_id (TikTok's client_key), the id is sent
+// under that name instead, so ClientID is left out of the body.
+func (a *attempt) config(exchange bool) *oauth2.Config {
+	style := authStyle(&a.p, a.creds)
+	c := &oauth2.Config{
+		ClientID:     a.creds.ClientID,
+		ClientSecret: a.creds.ClientSecret,
+		RedirectURL:  a.redirect,
+		Endpoint: oauth2.Endpoint{
+			AuthURL:   a.p.AuthURL,
+			TokenURL:  a.p.TokenURL,
+			AuthStyle: style,
+		},
+	}
+	if exchange && a.clientIDParam() != "client_id" && style == oauth2.AuthStyleInParams {
+		c.ClientID = ""
+	}
+	return c
+}
+
+// authStyle maps Provider.ClientAuth to x/oauth2: "basic" is the
+// Authorization header, "body" the form. A public client (no secret) always
+// sends its id in the body (RFC 6749 §2.1, §4.1.3; X requires it), as does a
+// provider that renames client_id; otherwise x/oauth2 tries the header,
+// then the body.
+func authStyle(p *backend.Provider, creds backend.Credentials) oauth2.AuthStyle {
+	if creds.ClientSecret == "" {
+		return oauth2.AuthStyleInParams
+	}
+	switch strings.ToLower(p.ClientAuth) {
+	case "basic":
+		return oauth2.AuthStyleInHeader
+	case "body":
+		return oauth2.AuthStyleInParams
+	}
+	if p.ClientIDParam != "" && p.ClientIDParam != "client_id" {
+		return oauth2.AuthStyleInParams
+	}
+	return oauth2.AuthStyleAutoDetect
+}
+
+// complete handles the callback query: provider error, state, code
+// exchange, ID token.
+func (a *attempt) complete(ctx context.Context, q url.Values) (*Result, error) {
+	got := q.Get("state")
+	if e := q.Get("error"); e != "" && (got == "" || a.stateMatches(got)) {
+		// Some providers leave state out of error answers; an error
+		// carries no credential, so it is believed either way.
+		return nil, a.authorizeError(e, q.Get("error_description"))
+	}
+	if !a.stateMatches(got) {
+		return nil, newError(ReasonStateMismatch,
+			"Run Connect again from Tokenwarden and finish the sign-in in the newest browser tab it opens.",
+			"The sign-in answer did not match this connection attempt, so Tokenwarden ignored it.")
+	}
+	if iss := q.Get("iss"); iss != "" && a.issuer() != "" && !issuerMatches(a.issuer(), iss) {
+		// RFC 9207: the answer came from another authorization server.
+		return nil, newError(ReasonStateMismatch, "Run Connect again from Tokenwarden.",
+			"The sign-in answer came from a different provider than %s, so Tokenwarden ignored it.", a.name())
+	}
+	code := q.Get("code")
+	if code == "" {
+		return nil, newError(ReasonMalformedResponse, "Run Connect again. If it keeps happening, check auth_url for this provider.",
+			"%s sent the browser back without an authorization code.", a.name())
+	}
+	a.secrets.add(code)
+
+	opts := []oauth2.AuthCodeOption{}
+	if a.p.PKCE {
+		opts = append(opts, oauth2.VerifierOption(a.verifier))
+	}
+	if p := a.clientIDParam(); p != "client_id" {
+		opts = append(opts, oauth2.SetAuthURLParam(p, a.creds.ClientID))
+	}
+	peek := &peekTransport{base: a.client.Transport}
+	exClient := *a.client
+	exClient.Transport = peek
+	exCtx := context.WithValue(ctx, oauth2.HTTPClient, &exClient)
+	tok, err := a.config(true).Exchange(exCtx, code, opts...)
+	if err != nil {
+		return nil, a.tokenError(ctx, err, peek.contentType())
+	}
+	a.secrets.add(tok.AccessToken, tok.RefreshToken)
+	g := grantFrom(tok, a.scopes, time.Now())
+	res := &Result{Grant: g, RedirectURI: a.redirect, Token: tok}
+
+	// TikTok names the account in the token response itself.
+	if openID, _ := tok.Extra("open_id").(string); openID != "" {
+		g.Identity.ExternalID = openID
+	}
+	if raw, _ := tok.Extra("id_token").(string); raw != "" {
+		a.secrets.add(raw)
+		if a.p.OpenID && a.disc != nil && a.disc.JWKSURL != "" {
+			claims, err := a.verifyIDToken(ctx, raw)
+			if err != nil {
+				return nil, err
+			}
+			res.IDTokenClaims = claims
+			g.Identity = identityFromClaims(claims)
+		}
+	}
+	return res, nil
+}
+
+// issuer is the provider's issuer identifier, when known.
+func (a *attempt) issuer() string {
+	if a.disc != nil {
+		return a.disc.Issuer
+	}
+	return strings.TrimSpace(a.p.Issuer)
+}
+
+func (a *attempt) stateMatches(got string) bool {
+	return got != "" && subtle.ConstantTimeCompare([]byte(got), []byte(a.state)) == 1
+}
+
+func (a *attempt) verifyIDToken(ctx context.Context, raw string) (map[string]any, error) {
+	keys, err := fetchJWKS(ctx, a.client, a.disc.JWKSURL)
+	if err != nil {
+		return nil, err
+	}
+	claims, err := verifyIDToken(raw, keys, idTokenCheck{
+		Issuer:   a.disc.Issuer,
+		ClientID: a.creds.ClientID,
+		Nonce:    a.nonce,
+		Now:      time.Now(),
+		Leeway:   2 * time.Minute,
+	})
+	if err != nil {
+		return nil, newError(ReasonInvalidIDToken,
+			fmt.Sprintf("Run Connect again. If it keeps happening, check the issuer address for %s.", a.name()),
+			"%s's ID token could not be verified: %s.", a.name(), err.Error())
+	}
+	return claims, nil
+}
+
+// doneError is the error for an attempt whose context ended.
+func (a *attempt) doneError(ctx context.Context) *FlowError {
+	cause := context.Cause(ctx)
+	if errors.Is(cause, errAttemptTimeout) || errors.Is(cause, context.DeadlineExceeded) {
+		hint := "Run Connect again and finish signing in within " + durationWords(a.timeout) + "."
+		if a.redirect != "" {
+			hint += fmt.Sprintf(" If the browser showed an error about the redirect address instead, register exactly %s in your %s developer app settings.", a.redirect, a.name())
+		}
+		return newError(ReasonTimeout, hint,
+			"The sign-in for %s did not finish within %s.", a.name(), durationWords(a.timeout))
+	}
+	return newError(ReasonCancelled, "", "Connecting %s was cancelled.", a.name())
+}
+
+// redirectHint says which redirect URI to register.
+func (a *attempt) redirectHint() string {
+	h := fmt.Sprintf("Register exactly %s as a redirect URI in your %s developer app settings.", a.redirect, a.name())
+	if a.p.RedirectPort == 0 {
+		h += fmt.Sprintf(" Tokenwarden picks a free port each time, so %s must accept any port on 127.0.0.1 (RFC 8252); if it only accepts an exact address, set a fixed redirect_port for it in providers.yaml and register that address.", a.name())
+	}
+	return h
+}
+
+// authorizeError maps an error answer of the authorization endpoint
+// (RFC 6749 §4.1.2.1).
+func (a *attempt) authorizeError(code, desc string) *FlowError {
+	name := a.name()
+	switch code {
+	case "access_denied":
+		return newError(ReasonAccessDenied, "Run Connect again and choose Allow.",
+			"You (or the account owner) declined the request in the browser.")
+	case "invalid_scope":
+		return newError(ReasonInvalidScope,
+			fmt.Sprintf("Check the permissions requested for %s and that your developer app is allowed to use them.", name),
+			"%s refused one or more of the requested permissions%s.", name, quoted(desc))
+	case "redirect_uri_mismatch":
+		return newError(ReasonRedirectURIMismatch, a.redirectHint(),
+			"%s did not accept the redirect address %s%s.", name, a.redirect, quoted(desc))
+	case "unauthorized_client", "invalid_client":
+		return newError(ReasonInvalidClient,
+			fmt.Sprintf("Check the client id for %s in Settings, and that your developer app is set up for this kind of sign-in.", name),
+			"%s did not accept this developer app%s.", name, quoted(desc))
+	case "server_error", "temporarily_unavailable":
+		return newError(ReasonServerError, "Wait a few minutes, then run Connect again.",
+			"%s had a problem during the sign-in%s.", name, quoted(desc))
+	case "invalid_request":
+		if mentionsRedirect(desc) {
+			return newError(ReasonRedirectURIMismatch, a.redirectHint(),
+				"%s did not accept the redirect address %s%s.", name, a.redirect, quoted(desc))
+		}
+	}
+	return newError(ReasonProviderError,
+		fmt.Sprintf("Check the settings of your %s developer app, then run Connect again.", name),
+		"%s refused the sign-in request with %q%s.", name, providerText(code), quoted(desc))
+}
+
+func mentionsRedirect(s string) bool {
+	s = strings.ToLower(s)
+	return strings.Contains(s, "redirect_uri") || strings.Contains(s, "redirect uri") || strings.Contains(s, "redirect url")
+}
+
+// tokenError maps an error from the code exchange. contentType is that of
+// the last answer of the token endpoint.
+func (a *attempt) tokenError(ctx context.Context, err error, contentType string) *FlowError {
+	if ctx.Err() != nil {
+		return a.doneError(ctx)
+	}
+	host := hostOf(a.p.TokenURL)
+	var re *oauth2.RetrieveError
+	var ue *url.Error
+	switch {
+	case errors.As(err, &re):
+		status := 0
+		if re.Response != nil {
+			status = re.Response.StatusCode
+		}
+		return endpointError(a.name(), "token", host, status, oauthError{Code: re.ErrorCode, Description: re.ErrorDescription}, re.Body, a)
+	case errors.As(err, &ue), strings.HasPrefix(err.Error(), "oauth2: cannot fetch token:"):
+		return networkError(host)
+	}
+	hint := fmt.Sprintf("Check token_url for %s; if it is right, the provider may be having problems, so try again later.", a.name())
+	mt, _, _ := mime.ParseMediaType(contentType)
+	switch {
+	case strings.Contains(err.Error(), "missing access_token"):
+		return newError(ReasonMalformedResponse, hint, "%s's answer to the token request did not include an access token.", a.name())
+	case mt == "text/html" || mt == "application/xhtml+xml":
+		return newError(ReasonMalformedResponse, hint, "%s answered the token request with a web page instead of a token.", a.name())
+	}
+	return newError(ReasonMalformedResponse, hint,
+		"%s's answer to the token request was not a usable token (it must be JSON with an access_token).", a.name())
+}
+
+// peekTransport remembers the Content-Type of the last answer, to tell an
+// HTML page from broken JSON when x/oauth2 cannot parse a token response.
+type peekTransport struct {
+	base http.RoundTripper
+	mu   sync.Mutex
+	last string
+}
+
+func (t *peekTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	base := t.base
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	resp, err := base.RoundTrip(r)
+	if resp != nil {
+		t.mu.Lock()
+		t.last = resp.Header.Get("Content-Type")
+		t.mu.Unlock()
+	}
+	return resp, err
+}
+
+func (t *peekTransport) contentType() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.last
+}
+
+// endpointError maps an error answer of a token, revocation or
+// introspection endpoint. a, when not nil, gives the redirect URI for hints.
+func endpointError(name, what, host string, status int, oe oauthError, body []byte, a *attempt) *FlowError {
+	redirectHint := "Check the redirect URI registered in your developer app settings."
+	if a != nil {
+		redirectHint = a.redirectHint()
+	}
+	settings := fmt.Sprintf("Check the client id and secret for %s in Settings; they must be those of your own developer app.", name)
+	switch {
+	case oe.Code == "invalid_client" || (oe.Code == "" && status == http.StatusUnauthorized):
+		return newError(ReasonInvalidClient, settings,
+			"%s did not accept the client id or secret%s.", name, quoted(oe.Description))
+	case oe.Code == "unauthorized_client":
+		return newError(ReasonInvalidClient,
+			fmt.Sprintf("Check your %s developer app's settings (its type and enabled products), then try again.", name),
+			"%s does not allow this developer app to do that%s.", name, quoted(oe.Description))
+	case oe.Code == "redirect_uri_mismatch" || ((oe.Code == "invalid_grant" || oe.Code == "invalid_request") && mentionsRedirect(oe.Description)):
+		return newError(ReasonRedirectURIMismatch, redirectHint,
+			"%s did not accept the redirect address%s.", name, quoted(oe.Description))
+	case oe.Code == "invalid_grant":
+		return newError(ReasonInvalidGrant, "Run Connect again and finish the sign-in within a few minutes; each sign-in code works only once.",
+			"%s did not accept the sign-in code%s.", name, quoted(oe.Description))
+	case oe.Code == "invalid_scope":
+		return newError(ReasonInvalidScope,
+			fmt.Sprintf("Check the permissions requested for %s and that your developer app is allowed to use them.", name),
+			"%s refused one or more of the requested permissions%s.", name, quoted(oe.Description))
+	case oe.Code == "access_denied":
+		return newError(ReasonAccessDenied, "Run Connect again and choose Allow.",
+			"%s denied the request%s.", name, quoted(oe.Description))
+	case oe.Code == "server_error" || oe.Code == "temporarily_unavailable" || status >= 500:
+		return newError(ReasonServerError, "Wait a few minutes, then try again.",
+			"%s's %s service had a problem (HTTP %d)%s.", name, what, status, quoted(oe.Description))
+	case oe.Code != "":
+		return newError(ReasonProviderError,
+			fmt.Sprintf("Check the settings of your %s developer app, then try again.", name),
+			"%s refused the %s request with %q%s.", name, what, providerText(oe.Code), quoted(oe.Description))
+	case looksLikeHTML(body):
+		return newError(ReasonMalformedResponse,
+			fmt.Sprintf("Check the %s endpoint address for %s; if it is right, try again later.", what, name),
+			"%s answered the %s request with a web page instead of OAuth data (HTTP %d from %s).", name, what, status, host)
+	}
+	return newError(ReasonMalformedResponse,
+		fmt.Sprintf("Check the %s endpoint address for %s; if it is right, try again later.", what, name),
+		"%s answered the %s request with HTTP %d and no OAuth error code.", name, what, status)
+}
+
+// randomString is n random bytes, base64url without padding.
+func randomString(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b) // never fails (crypto/rand)
+	return base64.RawURLEncoding.EncodeToString(b)
+}

@@ -1,0 +1,142 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tokenwarden/tokenwarden/backend"
+)
+
+// actAsBrowser makes the test binary stand in for the system browser when
+// the command line opens it through $BROWSER: it loads the authorization URL
+// and follows the redirects to the loopback callback, as a user who clicks
+// "Allow" would.
+func actAsBrowser() bool {
+	if len(os.Args) != 3 || os.Args[1] != "--as-browser" {
+		return false
+	}
+	client := &http.Client{Timeout: 30 * time.Second}
+	resp, err := client.Get(os.Args[2])
+	if err != nil {
+		os.Stderr.WriteString("browser: " + err.Error() + "\n")
+		os.Exit(1)
+	}
+	resp.Body.Close()
+	return true
+}
+
+// startMockOAuth starts oauth2-mock-server, a real, independent OpenID
+// provider, and returns its issuer URL.
+func startMockOAuth(t *testing.T) string {
+	t.Helper()
+	if _, err := os.Stat("tests/oauth/node_modules/oauth2-mock-server"); err != nil {
+		if os.Getenv("TOKENWARDEN_REQUIRE_MOCK_OAUTH") == "1" {
+			t.Fatal("oauth2-mock-server is not installed: run npm ci in tests/oauth")
+		}
+		t.Skip("oauth2-mock-server is not installed: run npm ci in tests/oauth (make test does)")
+	}
+	cmd := exec.Command("node", "tests/oauth/server.mjs", "0")
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = os.Stderr
+	stdin, _ := cmd.StdinPipe() // the server exits when this closes
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { stdin.Close(); cmd.Process.Kill(); cmd.Wait() })
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil {
+		t.Fatalf("mock OAuth server did not start: %v", err)
+	}
+	return strings.TrimSpace(line)
+}
+
+// TestConnectThroughRealOpenIDProvider runs the generic flow end to end:
+// the real binary, a real OpenID provider, the real keychain and SQLite.
+func TestConnectThroughRealOpenIDProvider(t *testing.T) {
+	requireKeychain(t)
+	issuer := startMockOAuth(t)
+	dir := t.TempDir()
+	t.Setenv("BROWSER", os.Args[0]+" --as-browser")
+	const clientSecret = "mock-client-SECRET-0009"
+	var transcript strings.Builder
+	run := func(stdin string, want int, args ...string) result {
+		t.Helper()
+		r := tokenwarden(t, dir, stdin, args...)
+		transcript.WriteString(r.stdout + r.stderr)
+		if r.code != want {
+			t.Fatalf("tokenwarden %v: exit %d, want %d\nstdout: %s\nstderr: %s", args, r.code, want, r.stdout, r.stderr)
+		}
+		return r
+	}
+
+	run("", 0, "client", "add", "Acme")
+	run("", 2, "connect", "mock", "--client", "Acme") // unknown provider yet
+	run("", 2, "provider", "add-custom", "--id", "broken", "--issuer", "http://127.0.0.1:1/nothing", "--client-id", "x")
+	run(clientSecret+"\n", 0, "provider", "add-custom", "--id", "mock", "--name", "Mock SSO", "--issuer", issuer,
+		"--client-id", "tokenwarden-test", "--client-secret-stdin", "--scopes", "openid profile email offline_access")
+	if b, err := os.ReadFile(filepath.Join(dir, "providers.yaml")); err != nil || !strings.Contains(string(b), issuer) {
+		t.Fatalf("providers.yaml = %q, %v", b, err)
+	}
+	var provs []map[string]any
+	json.Unmarshal([]byte(run("", 0, "provider", "list", "--json").stdout), &provs)
+	found := false
+	for _, p := range provs {
+		if p["id"] == "mock" {
+			found = p["configured"] == true && p["has_secret"] == true
+		}
+	}
+	if !found {
+		t.Fatalf("mock provider not listed as configured: %v", provs)
+	}
+
+	r := run("", 0, "connect", "mock", "--client", "Acme")
+	id := strings.TrimSpace(r.stdout)
+	if !backend.ValidID("acc", id) {
+		t.Fatalf("connect printed %q", r.stdout)
+	}
+	if !strings.Contains(r.stderr, "Connected Mock SSO account \"John Doe\"") {
+		t.Errorf("connect said: %s", r.stderr)
+	}
+	var rows []map[string]any
+	json.Unmarshal([]byte(run("", 1, "status", "--json").stdout), &rows) // a 1-hour token is within the warning window
+	if len(rows) != 1 || rows[0]["id"] != id || rows[0]["has_refresh_token"] != true || rows[0]["expires_at"] == nil {
+		t.Fatalf("status after connect = %v", rows)
+	}
+
+	run("", 0, "account", "rename", id, "Acme SSO admin")
+	r = run("", 0, "reconnect", id)
+	if !strings.Contains(r.stderr, "Reconnected") {
+		t.Errorf("reconnect said: %s", r.stderr)
+	}
+	json.Unmarshal([]byte(run("", 1, "status", "--json").stdout), &rows)
+	if len(rows) != 1 || rows[0]["id"] != id || rows[0]["label"] != "Acme SSO admin" {
+		t.Fatalf("reconnect did not keep the record: %v", rows)
+	}
+
+	// A user who declines: a clear error, and nothing changes.
+	run("", 0, "provider", "add-custom", "--id", "mock-deny", "--issuer", issuer, "--client-id", "deny")
+	r = run("", 2, "connect", "mock-deny", "--client", "Acme")
+	if !strings.Contains(r.stderr, "declined") {
+		t.Errorf("denied consent said: %s", r.stderr)
+	}
+	json.Unmarshal([]byte(run("", 1, "status", "--json").stdout), &rows)
+	if len(rows) != 1 {
+		t.Errorf("a denied connect left %d accounts", len(rows))
+	}
+
+	r = run("", 0, "account", "delete", id)
+	if !strings.Contains(r.stdout, "Revoked") {
+		t.Errorf("delete did not revoke: %s%s", r.stdout, r.stderr)
+	}
+	assertNoSecrets(t, dir, transcript.String(), clientSecret)
+}

@@ -150,6 +150,42 @@ type Asset struct {
 	Scopes      []string
 }
 
+// Validation is what a platform says about a token now.
+type Validation struct {
+	// Valid is false when the platform rejected the token; Reason says why.
+	Valid  bool
+	Reason string
+	// Message is the platform's own explanation in plain words, if any.
+	Message             string
+	ExpiresAt           *time.Time
+	DataAccessExpiresAt *time.Time
+	// Scopes granted now; nil when the platform does not say.
+	Scopes []string
+	// AssetIDs are the assets (Facebook Page ids) the grant reaches now;
+	// nil when the platform does not say.
+	AssetIDs []string
+	// Usage is the share of the token's API quota used, as the platform
+	// reports it (Facebook X-App-Usage, x-rate-limit-*), e.g.
+	// {"app call_count": "12%"}.
+	Usage map[string]string
+	// Identity, when the validation endpoint names the user.
+	Identity *Identity
+}
+
+// Checker checks and renews tokens the provider's own way.
+type Checker interface {
+	// Validate asks the platform whether the access token works. A nil
+	// error with Valid false is a verdict on the token; an error means no
+	// verdict (network, 5xx, rate limit) and carries a reason code through
+	// ReasonOf, with RetryAfter where the platform said.
+	Validate(ctx context.Context, p *Provider, creds Credentials, accessToken string) (*Validation, error)
+	// Refresh renews the tokens without the user: the refresh_token grant,
+	// Facebook's long-lived exchange, Instagram's refresh. The Grant keeps
+	// RefreshToken empty when the platform sent none (keep the old one).
+	// Returns ErrNoRefresh when this platform or account cannot renew.
+	Refresh(ctx context.Context, p *Provider, creds Credentials, accessToken, refreshToken string) (*Grant, error)
+}
+
 // Platform does the provider-specific steps after the code exchange: long-
 // lived exchange, identity, assets, and revocation.
 type Platform interface {
@@ -171,3 +207,7 @@ type Credentials struct {
 // ErrNoRevocation is returned by Platform.Revoke when the platform offers no
 // way to revoke a token; the user removes access at AccessSettingsURL.
 var ErrNoRevocation = Errorf(EUNAVAILABLE, "This platform has no way for apps to revoke a token.")
+
+// ErrNoRefresh is returned by Platform.Refresh when the tokens cannot be
+// renewed without the user.
+var ErrNoRefresh = Errorf(EINVALID, "These tokens cannot be renewed without logging in again.")

@@ -67,6 +67,9 @@ func (e *FlowError) Error() string { return e.Err.Error() }
 // Unwrap exposes the *backend.Error.
 func (e *FlowError) Unwrap() error { return e.Err }
 
+// ReasonCode lets packages that do not import this one record the reason.
+func (e *FlowError) ReasonCode() string { return string(e.Reason) }
+
 // ReasonOf returns the Reason of an error from this package, or "" for any
 // other error and for nil.
 func ReasonOf(err error) Reason {

@@ -107,3 +107,53 @@ func openService(dataDir string) (svc *accounts.Service, closer io.Closer, warni
 	svc.CustomProviders = catalogue
 	return svc, db, warnings, nil
 }
+
+func runCLI(dataDir string, args []string) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	var closer io.Closer
+	env := &cli.Env{
+		Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Version: version, Open: browser.Open,
+		Service: func() (*accounts.Service, error) {
+			svc, c, warnings, err := openService(dataDir)
+			for _, w := range warnings {
+				fmt.Fprintf(os.Stderr, "warning: %v\n", w)
+			}
+			closer = c
+			return svc, err
+		},
+	}
+	code := cli.Run(ctx, env, args)
+	if closer != nil {
+		closer.Close()
+	}
+	return code
+}
+
+func runWindow(dataDir string) int {
+	svc, closer, warnings, openErr := openService(dataDir)
+	if closer != nil {
+		defer closer.Close()
+	}
+	app := NewApp(svc, dataDir, openErr)
+	for _, w := range warnings {
+		app.warnings = append(app.warnings, w.Error())
+	}
+	err := wails.Run(&options.App{
+		Title:            "Tokenwarden",
+		Width:            1200,
+		Height:           800,
+		MinWidth:         860,
+		MinHeight:        560,
+		AssetServer:      &assetserver.Options{Assets: assets},
+		BackgroundColour: &options.RGBA{R: 246, G: 247, B: 249, A: 1},
+		OnStartup:        app.startup,
+		Bind:             []interface{}{app},
+		Linux:            &linux.Options{ProgramName: "tokenwarden"},
+	})
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "error: %v\n", err)
+		return cli.ExitError
+	}
+	return cli.ExitOK
+}

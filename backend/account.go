@@ -43,6 +43,18 @@ type Account struct {
 	DataAccessExpiresAt *time.Time `json:"data_access_expires_at"`
 	// ConnectedAt is the last time the user authorized through the browser.
 	ConnectedAt *time.Time `json:"connected_at"`
+	// LastCheckedAt is when the platform last answered a check (any verdict);
+	// NextCheckAt when the monitor plans the next one; LastRefreshedAt when
+	// the tokens were last renewed without the user.
+	LastCheckedAt   *time.Time `json:"last_checked_at"`
+	NextCheckAt     *time.Time `json:"next_check_at"`
+	LastRefreshedAt *time.Time `json:"last_refreshed_at"`
+	// CheckFailures counts checks in a row that got no verdict (network,
+	// provider down, rate limit), for backoff; LastError says the latest.
+	CheckFailures int    `json:"check_failures"`
+	LastError     string `json:"last_error"`
+	// Usage is the share of the API quota the token used at the last check.
+	Usage map[string]string `json:"usage"`
 	// HasRefreshToken says whether a refresh token is stored in the keychain.
 	HasRefreshToken bool `json:"has_refresh_token"`
 	// Invalid is set when the platform last said the token does not work;
@@ -53,16 +65,39 @@ type Account struct {
 	UpdatedAt time.Time `json:"updated_at"`
 }
 
-// Status computes the account's status at now with the given warning window.
-func (a *Account) Status(now time.Time, window time.Duration) Status {
-	switch {
-	case a.Invalid:
+// Renews reports whether the account's access token can be renewed without
+// the user, given the provider's refresh method.
+func (a *Account) Renews(p *Provider) bool {
+	switch p.Refresh {
+	case RefreshToken:
+		return a.HasRefreshToken
+	case RefreshFacebook, RefreshInstagram:
+		// The exchange needs the app that issued the token: only logins made
+		// through Tokenwarden qualify. Page tokens follow their login.
+		return a.Kind == "" && a.ConnectedAt != nil
+	}
+	return false
+}
+
+// Status computes the account's status at now. It follows the reconnect-by
+// date: an account that renews itself is healthy until the user will have to
+// act within the warning window.
+func (a *Account) Status(now time.Time, window time.Duration, renews bool, refreshAfterExpiry bool) Status {
+	if a.Invalid {
 		return StatusInvalid
-	case a.ExpiresAt == nil:
-		return StatusUnknown
-	case !a.ExpiresAt.After(now):
+	}
+	if a.ExpiresAt != nil && !a.ExpiresAt.After(now) && !(renews && refreshAfterExpiry) {
 		return StatusExpired
-	case a.ExpiresAt.Sub(now) <= window:
+	}
+	by := a.ReconnectBy(renews)
+	switch {
+	case by == nil && a.ExpiresAt == nil && !renews:
+		return StatusUnknown
+	case by == nil:
+		return StatusHealthy
+	case !by.After(now):
+		return StatusExpired
+	case by.Sub(now) <= window:
 		return StatusExpiring
 	}
 	return StatusHealthy

@@ -23,7 +23,7 @@ func TestAccountStatus(t *testing.T) {
 		{"past", Account{ExpiresAt: at(-time.Hour)}, StatusExpired},
 		{"invalid wins", Account{Invalid: true, ExpiresAt: at(30 * 24 * time.Hour)}, StatusInvalid},
 	} {
-		if got := tc.acc.Status(now, DefaultWarningWindow); got != tc.want {
+		if got := tc.acc.Status(now, DefaultWarningWindow, false, false); got != tc.want {
 			t.Errorf("%s: Status = %s, want %s", tc.name, got, tc.want)
 		}
 	}
@@ -125,6 +125,38 @@ func TestReconnectBy(t *testing.T) {
 		got := tc.acc.ReconnectBy(tc.renews)
 		if (got == nil) != (tc.want == nil) || got != nil && !got.Equal(*tc.want) {
 			t.Errorf("%s: ReconnectBy = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
+func TestStatusFollowsReconnectBy(t *testing.T) {
+	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+	at := func(d time.Duration) *time.Time { t := now.Add(d); return &t }
+	connected := now.Add(-24 * time.Hour)
+	google := &Provider{Refresh: RefreshToken}
+	facebook := &Provider{Refresh: RefreshFacebook}
+	none := &Provider{Refresh: RefreshNone}
+	for _, tc := range []struct {
+		name string
+		acc  Account
+		p    *Provider
+		want Status
+	}{
+		{"renewing 1h token is healthy", Account{ExpiresAt: at(time.Hour), HasRefreshToken: true}, google, StatusHealthy},
+		{"expired access with refresh token renews", Account{ExpiresAt: at(-time.Hour), HasRefreshToken: true}, google, StatusHealthy},
+		{"no refresh token: 1h token expiring", Account{ExpiresAt: at(time.Hour)}, google, StatusExpiring},
+		{"refresh token ends in 3 days", Account{ExpiresAt: at(time.Hour), HasRefreshToken: true, RefreshExpiresAt: at(72 * time.Hour)}, google, StatusExpiring},
+		{"refresh token ended", Account{ExpiresAt: at(time.Hour), HasRefreshToken: true, RefreshExpiresAt: at(-time.Hour)}, google, StatusExpired},
+		{"facebook data access in 30 days", Account{ExpiresAt: at(2 * time.Hour), DataAccessExpiresAt: at(30 * 24 * time.Hour), ConnectedAt: &connected}, facebook, StatusHealthy},
+		{"facebook data access in 2 days", Account{ExpiresAt: at(50 * 24 * time.Hour), DataAccessExpiresAt: at(48 * time.Hour), ConnectedAt: &connected}, facebook, StatusExpiring},
+		{"facebook token expired cannot be exchanged", Account{ExpiresAt: at(-time.Hour), ConnectedAt: &connected}, facebook, StatusExpired},
+		{"imported facebook token does not renew", Account{ExpiresAt: at(2 * time.Hour)}, facebook, StatusExpiring},
+		{"facebook page follows its login", Account{Kind: "page"}, facebook, StatusUnknown},
+		{"no refresh at all", Account{ExpiresAt: at(30 * 24 * time.Hour)}, none, StatusHealthy},
+	} {
+		renews := tc.acc.Renews(tc.p)
+		if got := tc.acc.Status(now, DefaultWarningWindow, renews, tc.p.Refresh == RefreshToken); got != tc.want {
+			t.Errorf("%s: Status = %s, want %s", tc.name, got, tc.want)
 		}
 	}
 }

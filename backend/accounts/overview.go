@@ -16,6 +16,10 @@ type Entry struct {
 	ClientName   string         `json:"client"`
 	ProviderName string         `json:"provider_name"`
 	Status       backend.Status `json:"status"`
+	// Renews says the tokens renew without the user; ReconnectBy is the
+	// date by which the user must log in again (nil: none known).
+	Renews      bool       `json:"renews"`
+	ReconnectBy *time.Time `json:"reconnect_by"`
 }
 
 // Group is one client and its accounts, most urgent first.
@@ -61,11 +65,13 @@ func (s *Service) Entries(ctx context.Context, filter backend.AccountFilter) ([]
 }
 
 func (s *Service) entry(a *backend.Account, clientName string, now time.Time) *Entry {
-	name := a.Provider
-	if p, err := s.Providers.Provider(a.Provider); err == nil {
-		name = p.Name
+	p, err := s.Providers.Provider(a.Provider)
+	if err != nil { // a custom provider removed from providers.yaml
+		p = &backend.Provider{ID: a.Provider, Name: a.Provider, Refresh: backend.RefreshNone}
 	}
-	return &Entry{Account: a, ClientName: clientName, ProviderName: name, Status: a.Status(now, s.Window)}
+	renews := a.Renews(p)
+	return &Entry{Account: a, ClientName: clientName, ProviderName: p.Name, Renews: renews, ReconnectBy: a.ReconnectBy(renews),
+		Status: a.Status(now, s.Window, renews, p.Refresh == backend.RefreshToken)}
 }
 
 // Groups returns every client with its accounts. Clients whose accounts need

@@ -224,7 +224,7 @@ func TestImportStoresSecretsOnlyInKeychain(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if e.Status != backend.StatusExpiring || !e.HasRefreshToken || e.ClientName != "Acme" || e.ProviderName != "Google / YouTube" {
+	if e.Status != backend.StatusHealthy || !e.Renews || !e.HasRefreshToken || e.ClientName != "Acme" || e.ProviderName != "Google / YouTube" {
 		t.Errorf("entry = %+v", e)
 	}
 }

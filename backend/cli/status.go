@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/tokenwarden/tokenwarden/backend"
+	"github.com/tokenwarden/tokenwarden/backend/accounts"
 )
 
 func init() {
@@ -23,6 +24,11 @@ type statusJSON struct {
 	ExpiresAt       *time.Time     `json:"expires_at"`
 	Reason          string         `json:"reason"`
 	HasRefreshToken bool           `json:"has_refresh_token"`
+	Renews          bool           `json:"renews"`
+	ReconnectBy     *time.Time     `json:"reconnect_by"`
+	LastCheckedAt   *time.Time     `json:"last_checked_at"`
+	NextCheckAt     *time.Time     `json:"next_check_at"`
+	ParentID        string         `json:"parent_id,omitempty"`
 }
 
 func runStatus(ctx context.Context, env *Env, args []string) (int, error) {
@@ -51,10 +57,11 @@ func runStatus(ctx context.Context, env *Env, args []string) (int, error) {
 				code = ExitAttention
 			}
 			out = append(out, statusJSON{ID: e.ID, Client: e.ClientName, ClientID: e.ClientID, Provider: e.Provider,
-				Label: e.Label, Status: e.Status, ExpiresAt: e.ExpiresAt, Reason: e.Reason, HasRefreshToken: e.HasRefreshToken})
+				Label: e.Label, Status: e.Status, ExpiresAt: e.ExpiresAt, Reason: e.Reason, HasRefreshToken: e.HasRefreshToken,
+				Renews: e.Renews, ReconnectBy: e.ReconnectBy, LastCheckedAt: e.LastCheckedAt, NextCheckAt: e.NextCheckAt, ParentID: e.ParentID})
 			if !*asJSON {
 				fmt.Fprintf(env.Stdout, "  %s %s · %s (%s): %s%s\n", mark(e.Status), e.ProviderName, e.Label, e.ID,
-					e.Status, expiryPhrase(e.ExpiresAt, now))
+					e.Status, statusPhrase(e, now))
 			}
 		}
 	}
@@ -77,12 +84,23 @@ func mark(s backend.Status) string {
 	return "✗"
 }
 
-func expiryPhrase(t *time.Time, now time.Time) string {
-	if t == nil {
+// statusPhrase says what the user needs to know next to the status: why it
+// is broken, when they must reconnect, or when the token expires.
+func statusPhrase(e *accounts.Entry, now time.Time) string {
+	switch {
+	case e.Invalid:
+		d := backend.Diagnose(e.Reason)
+		return ": " + d.Problem + " " + d.Action
+	case e.ReconnectBy != nil && e.ReconnectBy.After(now):
+		return ", reconnect " + backend.Relative(*e.ReconnectBy, now)
+	case e.ReconnectBy != nil:
+		return ", reconnect needed since " + backend.Relative(*e.ReconnectBy, now)
+	case e.Renews:
+		return ", renews itself"
+	case e.ExpiresAt == nil:
 		return ", expiry unknown"
+	case e.ExpiresAt.After(now):
+		return ", expires " + backend.Relative(*e.ExpiresAt, now)
 	}
-	if t.After(now) {
-		return ", expires " + backend.Relative(*t, now)
-	}
-	return ", expired " + backend.Relative(*t, now)
+	return ", expired " + backend.Relative(*e.ExpiresAt, now)
 }

@@ -175,17 +175,23 @@ func (t *Tx) DeleteClient(id string) error {
 // --- accounts ---
 
 const accountColumns = `id, client_id, provider, label, expires_at, has_refresh_token, invalid, reason, created_at, updated_at,
-	kind, parent_id, identity, scopes, refresh_expires_at, data_access_expires_at, connected_at`
+	kind, parent_id, identity, scopes, refresh_expires_at, data_access_expires_at, connected_at,
+	last_checked_at, next_check_at, last_refreshed_at, check_failures, last_error, usage`
 
 func scanAccount(s scanner) (*backend.Account, error) {
 	var a backend.Account
-	var expires, refreshExpires, dataExpires, connected sql.NullInt64
+	var expires, refreshExpires, dataExpires, connected, checked, next, refreshed sql.NullInt64
 	var created, updated int64
-	var identity, scopes string
+	var identity, scopes, usage string
 	if err := s.Scan(&a.ID, &a.ClientID, &a.Provider, &a.Label, &expires,
 		&a.HasRefreshToken, &a.Invalid, &a.Reason, &created, &updated,
-		&a.Kind, &a.ParentID, &identity, &scopes, &refreshExpires, &dataExpires, &connected); err != nil {
+		&a.Kind, &a.ParentID, &identity, &scopes, &refreshExpires, &dataExpires, &connected,
+		&checked, &next, &refreshed, &a.CheckFailures, &a.LastError, &usage); err != nil {
 		return nil, err
+	}
+	a.LastCheckedAt, a.NextCheckAt, a.LastRefreshedAt = optTime(checked), optTime(next), optTime(refreshed)
+	if err := json.Unmarshal([]byte(usage), &a.Usage); err != nil {
+		return nil, fmt.Errorf("account %s usage: %w", a.ID, err)
 	}
 	a.ExpiresAt, a.RefreshExpiresAt = optTime(expires), optTime(refreshExpires)
 	a.DataAccessExpiresAt, a.ConnectedAt = optTime(dataExpires), optTime(connected)
@@ -236,8 +242,16 @@ func accountValues(a *backend.Account) ([]any, error) {
 	if err != nil {
 		return nil, err
 	}
+	usage, err := json.Marshal(a.Usage)
+	if err != nil {
+		return nil, err
+	}
+	if a.Usage == nil {
+		usage = []byte("{}")
+	}
 	return []any{a.Kind, a.ParentID, string(identity), string(scopes),
-		nullTime(&a.RefreshExpiresAt), nullTime(&a.DataAccessExpiresAt), nullTime(&a.ConnectedAt)}, nil
+		nullTime(&a.RefreshExpiresAt), nullTime(&a.DataAccessExpiresAt), nullTime(&a.ConnectedAt),
+		nullTime(&a.LastCheckedAt), nullTime(&a.NextCheckAt), nullTime(&a.LastRefreshedAt), a.CheckFailures, a.LastError, string(usage)}, nil
 }
 
 func (t *Tx) Account(id string) (*backend.Account, error) {
@@ -277,7 +291,7 @@ func (t *Tx) InsertAccount(a *backend.Account) error {
 		return fmt.Errorf("insert account: %w", err)
 	}
 	args := append([]any{a.ID, a.ClientID, a.Provider, a.Label, nullTime(&a.ExpiresAt), a.HasRefreshToken, a.Invalid, a.Reason, created, updated}, more...)
-	_, err = t.tx.ExecContext(t.ctx, "INSERT INTO accounts ("+accountColumns+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", args...)
+	_, err = t.tx.ExecContext(t.ctx, "INSERT INTO accounts ("+accountColumns+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", args...)
 	if sqliteCode(err) == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY {
 		return errNoClient(a.ClientID)
 	} else if err != nil {
@@ -300,7 +314,8 @@ func (t *Tx) UpdateAccount(a *backend.Account) error {
 	args := append([]any{a.ClientID, a.Provider, a.Label, nullTime(&a.ExpiresAt), a.HasRefreshToken, a.Invalid, a.Reason, updated}, more...)
 	res, err := t.tx.ExecContext(t.ctx, `UPDATE accounts SET client_id = ?, provider = ?, label = ?, expires_at = ?,
 		has_refresh_token = ?, invalid = ?, reason = ?, updated_at = ?, kind = ?, parent_id = ?, identity = ?, scopes = ?,
-		refresh_expires_at = ?, data_access_expires_at = ?, connected_at = ? WHERE id = ?`, append(args, a.ID)...)
+		refresh_expires_at = ?, data_access_expires_at = ?, connected_at = ?,
+		last_checked_at = ?, next_check_at = ?, last_refreshed_at = ?, check_failures = ?, last_error = ?, usage = ? WHERE id = ?`, append(args, a.ID)...)
 	if sqliteCode(err) == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY {
 		return errNoClient(a.ClientID)
 	} else if err != nil {

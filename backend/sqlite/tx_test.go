@@ -310,7 +310,8 @@ func TestAccountOAuthFieldsAndCredentials(t *testing.T) {
 	parent := &backend.Account{ID: "acc_parentparent", ClientID: "cli_one", Provider: "facebook", Label: "Ann",
 		Identity: backend.Identity{ExternalID: "1001", Name: "Ann", Email: "ann@example.com"},
 		Scopes:   []string{"pages_show_list", "pages_read_engagement"}, ExpiresAt: &exp, RefreshExpiresAt: &exp,
-		DataAccessExpiresAt: &exp, ConnectedAt: &now}
+		DataAccessExpiresAt: &exp, ConnectedAt: &now, LastCheckedAt: &now, NextCheckAt: &exp, LastRefreshedAt: &now,
+		CheckFailures: 2, LastError: "The platform could not be reached.", Usage: map[string]string{"app call_count": "12%"}}
 	page := &backend.Account{ID: "acc_pagepagepage", ClientID: "cli_one", Provider: "facebook", Label: "Bakery Page",
 		Kind: "page", ParentID: parent.ID, Identity: backend.Identity{ExternalID: "2002"}}
 	err := db.Update(ctx, func(tx backend.Tx) error {
@@ -339,7 +340,8 @@ func TestAccountOAuthFieldsAndCredentials(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		if got.Identity != parent.Identity || len(got.Scopes) != 2 || !got.DataAccessExpiresAt.Equal(exp) || !got.ConnectedAt.Equal(now) {
+		if got.Identity != parent.Identity || len(got.Scopes) != 2 || !got.DataAccessExpiresAt.Equal(exp) || !got.ConnectedAt.Equal(now) ||
+			!got.NextCheckAt.Equal(exp) || !got.LastRefreshedAt.Equal(now) || got.CheckFailures != 2 || got.Usage["app call_count"] != "12%" || got.LastError == "" {
 			t.Errorf("parent read back as %+v", got)
 		}
 		kids, err := tx.Accounts(backend.AccountFilter{ParentID: parent.ID})

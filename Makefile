@@ -9,7 +9,7 @@ export GOTOOLCHAIN := auto
 TAGS := webkit2_41
 VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 
-.PHONY: run build deps test-deps test vet unit frontend-test e2e bench clean
+.PHONY: run build install deps test-deps test vet unit frontend-test e2e bench clean
 
 run: build
 	./build/bin/tokenwarden
@@ -18,10 +18,20 @@ build: deps
 	cd frontend && npm run build
 	wails build -s -ldflags "-X main.version=$(VERSION)"
 
+# Installs the app for the current user (Linux): binary, menu entry and the
+# tokenwarden:// link handler.
+install: build
+	scripts/install-desktop
+
 deps:
 	@scripts/install-deps build
 
-test-deps:
+test-# Installs the app for the current user (Linux): binary, menu entry and the
+# tokenwarden:// link handler.
+install: build
+	scripts/install-desktop
+
+deps:
 	@scripts/install-deps test
 
 test: test-deps vet unit frontend-test e2e

@@ -1,0 +1,55 @@
+package deeplink
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/tokenwarden/tokenwarden/backend"
+)
+
+func TestParse(t *testing.T) {
+	const id = "acc_abcdefghjkmn"
+	for _, tc := range []struct {
+		in   string
+		want Link
+		ok   bool
+	}{
+		{"tokenwarden://reconnect/" + id, Link{ActionReconnect, id}, true},
+		{"tokenwarden://open/" + id, Link{ActionOpen, id}, true},
+		{"TokenWarden://open/" + id, Link{ActionOpen, id}, true},
+		{"tokenwarden://delete/" + id, Link{}, false},
+		{"tokenwarden://reconnect/" + id + "/", Link{}, false},
+		{"tokenwarden://reconnect/" + id + "?x=1", Link{}, false},
+		{"tokenwarden://reconnect/" + id + "#frag", Link{}, false},
+		{"tokenwarden://reconnect/acc_short", Link{}, false},
+		{"tokenwarden://reconnect/../../etc/passwd", Link{}, false},
+		{"tokenwarden://reconnect", Link{}, false},
+		{"tokenwarden://user@reconnect/" + id, Link{}, false},
+		{"tokenwarden://reconnect:80/" + id, Link{}, false},
+		{"https://reconnect/" + id, Link{}, false},
+		{"tokenwarden:reconnect/" + id, Link{}, false},
+		{"tokenwarden://reconnect/" + id + "\n", Link{}, false},
+		{"", Link{}, false},
+		{"tokenwarden://reconnect/" + strings.Repeat("a", 300), Link{}, false},
+	} {
+		got, err := Parse(tc.in)
+		if (err == nil) != tc.ok || got != tc.want {
+			t.Errorf("Parse(%q) = %+v, %v; want %+v ok=%v", tc.in, got, err, tc.want, tc.ok)
+		}
+		if err != nil && backend.ErrorCode(err) != backend.EINVALID {
+			t.Errorf("Parse(%q) code = %s", tc.in, backend.ErrorCode(err))
+		}
+	}
+	if l := (Link{ActionReconnect, id}); l.String() != "tokenwarden://reconnect/"+id {
+		t.Errorf("String = %s", l)
+	}
+}
+
+func TestFind(t *testing.T) {
+	if got := Find([]string{"--data-dir", "/x", "tokenwarden://open/acc_abcdefghjkmn"}); got != "tokenwarden://open/acc_abcdefghjkmn" {
+		t.Errorf("Find = %q", got)
+	}
+	if got := Find([]string{"status"}); got != "" {
+		t.Errorf("Find = %q", got)
+	}
+}

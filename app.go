@@ -3,12 +3,14 @@ package main
 import (
 	"context"
 	"errors"
+	"log"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/tokenwarden/tokenwarden/backend"
 	"github.com/tokenwarden/tokenwarden/backend/accounts"
+	"github.com/tokenwarden/tokenwarden/backend/deeplink"
 )
 
 // App is the facade the window calls. Each method turns the frontend's
@@ -29,6 +31,9 @@ type App struct {
 	// the user's answer when a reconnect finds a different user.
 	cancelConnect  context.CancelFunc
 	identityAnswer chan bool
+	// pendingLink is a deep link the app was started with, acted on once the
+	// window is ready.
+	pendingLink string
 }
 
 // NewApp returns the facade over svc; openErr is set when the backend could
@@ -573,4 +578,88 @@ func (a *App) AccountHistory(id string) ([]EventView, error) {
 		})
 	}
 	return out, nil
+}
+
+// Events for links and notification clicks.
+const (
+	// EventFocusAccount asks the window to show one account.
+	EventFocusAccount = "account:focus"
+	// EventConnectFinished reports a reconnect the backend started itself
+	// (from a link or a notification), with its result or error message.
+	EventConnectFinished = "connect:finished"
+)
+
+// domReady acts on a link the app was started with, now that the window can
+// show what happens.
+func (a *App) domReady(ctx context.Context) {
+	a.mu.Lock()
+	link := a.pendingLink
+	a.pendingLink = ""
+	a.mu.Unlock()
+	if link != "" {
+		a.HandleLink(link)
+	}
+}
+
+// secondInstance runs when the binary is launched again: it brings this
+// window forward and hands it the link the new launch carried, if any.
+func (a *App) secondInstance(args []string) {
+	if a.desktop == nil {
+		return
+	}
+	a.desktop.Show()
+	if link := deeplink.Find(args); link != "" {
+		a.HandleLink(link)
+	}
+}
+
+// HandleLink acts on a tokenwarden:// link: open shows the account,
+// reconnect starts its login. Anything malformed is logged and ignored.
+func (a *App) HandleLink(raw string) error {
+	l, err := deeplink.Parse(raw)
+	if err != nil {
+		log.Printf("%v", backend.ErrorMessage(err))
+		return a.userError(err)
+	}
+	return a.act(l.Action, l.AccountID)
+}
+
+// act opens or reconnects an account on behalf of a link or a notification.
+func (a *App) act(action, accountID string) error {
+	svc, err := a.service()
+	if err != nil {
+		return a.userError(err)
+	}
+	if _, err := svc.Entry(context.Background(), accountID); err != nil {
+		log.Printf("ignored %s for %s: %s", action, accountID, backend.ErrorMessage(err))
+		return a.userError(err)
+	}
+	a.desktop.Show()
+	a.desktop.Emit(EventFocusAccount, accountID)
+	if action == deeplink.ActionReconnect {
+		go func() {
+			res, err := a.Reconnect(accountID)
+			out := map[string]any{"account_id": accountID}
+			if err != nil {
+				out["error"] = err.Error()
+			} else {
+				out["result"] = res
+			}
+			a.desktop.Emit(EventConnectFinished, out)
+		}()
+	}
+	return nil
+}
+
+// Quit ends the app; closing the window only hides it so checks go on.
+func (a *App) Quit() {
+	if a.desktop != nil {
+		a.desktop.Quit()
+	}
+}
+
+func (a *App) hide() {
+	if a.desktop != nil {
+		a.desktop.Hide()
+	}
 }

@@ -13,14 +13,18 @@ import (
 	"strings"
 
 	"github.com/wailsapp/wails/v2"
+	"github.com/wailsapp/wails/v2/pkg/menu"
+	"github.com/wailsapp/wails/v2/pkg/menu/keys"
 	"github.com/wailsapp/wails/v2/pkg/options"
 	"github.com/wailsapp/wails/v2/pkg/options/assetserver"
 	"github.com/wailsapp/wails/v2/pkg/options/linux"
 
 	"github.com/tokenwarden/tokenwarden/backend"
 	"github.com/tokenwarden/tokenwarden/backend/accounts"
+	"github.com/tokenwarden/tokenwarden/backend/autostart"
 	"github.com/tokenwarden/tokenwarden/backend/browser"
 	"github.com/tokenwarden/tokenwarden/backend/cli"
+	"github.com/tokenwarden/tokenwarden/backend/deeplink"
 	"github.com/tokenwarden/tokenwarden/backend/keychain"
 	"github.com/tokenwarden/tokenwarden/backend/oauth"
 	"github.com/tokenwarden/tokenwarden/backend/providers"
@@ -44,8 +48,10 @@ func main() {
 		fmt.Fprintf(os.Stderr, "error: %v\n", err)
 		os.Exit(cli.ExitError)
 	}
-	if len(args) == 0 {
-		os.Exit(runWindow(dataDir))
+	// The window opens with no command, with --hidden (login item) or with
+	// a tokenwarden:// link (the OS hands links over as the only argument).
+	if len(args) == 0 || (len(args) == 1 && (args[0] == autostart.HiddenFlag || deeplink.Find(args) != "")) {
+		os.Exit(runWindow(dataDir, args))
 	}
 	os.Exit(runCLI(dataDir, args))
 }
@@ -130,7 +136,7 @@ func runCLI(dataDir string, args []string) int {
 	return code
 }
 
-func runWindow(dataDir string) int {
+func runWindow(dataDir string, args []string) int {
 	svc, closer, warnings, openErr := openService(dataDir)
 	if closer != nil {
 		defer closer.Close()
@@ -139,6 +145,13 @@ func runWindow(dataDir string) int {
 	for _, w := range warnings {
 		app.warnings = append(app.warnings, w.Error())
 	}
+	app.pendingLink = deeplink.Find(args)
+
+	appMenu := menu.NewMenu()
+	file := appMenu.AddSubmenu("Tokenwarden")
+	file.AddText("Close window", keys.CmdOrCtrl("w"), func(*menu.CallbackData) { app.hide() })
+	file.AddSeparator()
+	file.AddText("Quit", keys.CmdOrCtrl("q"), func(*menu.CallbackData) { app.Quit() })
 	err := wails.Run(&options.App{
 		Title:            "Tokenwarden",
 		Width:            1200,
@@ -147,9 +160,20 @@ func runWindow(dataDir string) int {
 		MinHeight:        560,
 		AssetServer:      &assetserver.Options{Assets: assets},
 		BackgroundColour: &options.RGBA{R: 246, G: 247, B: 249, A: 1},
-		OnStartup:        app.startup,
-		Bind:             []interface{}{app},
-		Linux:            &linux.Options{ProgramName: "tokenwarden"},
+		Menu:             appMenu,
+		// Closing the window keeps checks running; Quit in the menu ends the app.
+		HideWindowOnClose: true,
+		StartHidden:       len(args) == 1 && args[0] == autostart.HiddenFlag,
+		OnStartup:         app.startup,
+		OnDomReady:        app.domReady,
+		Bind:              []interface{}{app},
+		SingleInstanceLock: &options.SingleInstanceLock{
+			// One instance per data folder: a second launch with the same
+			// data hands its link to the running window and exits.
+			UniqueId:               "app.tokenwarden." + keychain.Namespace(dataDir),
+			OnSecondInstanceLaunch: func(d options.SecondInstanceData) { app.secondInstance(d.Args) },
+		},
+		Linux: &linux.Options{ProgramName: "tokenwarden"},
 	})
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "error: %v\n", err)

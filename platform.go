@@ -16,6 +16,12 @@ type desktop interface {
 	OpenURL(url string) error
 	// Emit sends an event to the frontend.
 	Emit(name string, data ...any)
+	// Show brings the window forward: unminimised and shown.
+	Show()
+	// Quit ends the app (closing the window only hides it).
+	Quit()
+	// Hide hides the window; the app keeps running.
+	Hide()
 }
 
 type wailsDesktop struct{ ctx context.Context }
@@ -31,3 +37,13 @@ func (w wailsDesktop) OpenURL(u string) error {
 }
 
 func (w wailsDesktop) Emit(name string, data ...any) { runtime.EventsEmit(w.ctx, name, data...) }
+
+func (w wailsDesktop) Show() {
+	runtime.WindowUnminimise(w.ctx)
+	runtime.WindowShow(w.ctx)
+	runtime.Show(w.ctx)
+}
+
+func (w wailsDesktop) Quit() { runtime.Quit(w.ctx) }
+
+func (w wailsDesktop) Hide() { runtime.WindowHide(w.ctx) }

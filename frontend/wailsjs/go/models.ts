@@ -307,6 +307,7 @@ export namespace main {
 	    groups: ClientGroup[];
 	    providers: ProviderView[];
 	    keychain_problem: string;
+	    warnings: string[];
 	    data_dir: string;
 	    counts: StatusCounts;
 	
@@ -319,6 +320,7 @@ export namespace main {
 	        this.groups = this.convertValues(source["groups"], ClientGroup);
 	        this.providers = this.convertValues(source["providers"], ProviderView);
 	        this.keychain_problem = source["keychain_problem"];
+	        this.warnings = source["warnings"];
 	        this.data_dir = source["data_dir"];
 	        this.counts = this.convertValues(source["counts"], StatusCounts);
 	    }

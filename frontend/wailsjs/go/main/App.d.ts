@@ -19,11 +19,15 @@ export function DeleteAccount(arg1:string):Promise<accounts.DeleteResult>;
 
 export function DeleteClient(arg1:string):Promise<void>;
 
+export function HandleLink(arg1:string):Promise<void>;
+
 export function ImportAccount(arg1:main.ImportForm):Promise<main.AccountView>;
 
 export function Overview():Promise<main.Overview>;
 
 export function ProviderSetups():Promise<Array<main.ProviderSetup>>;
+
+export function Quit():Promise<void>;
 
 export function Reconnect(arg1:string):Promise<main.ConnectResultView>;
 

@@ -34,6 +34,10 @@ export function DeleteClient(arg1) {
   return window['go']['main']['App']['DeleteClient'](arg1);
 }
 
+export function HandleLink(arg1) {
+  return window['go']['main']['App']['HandleLink'](arg1);
+}
+
 export function ImportAccount(arg1) {
   return window['go']['main']['App']['ImportAccount'](arg1);
 }
@@ -44,6 +48,10 @@ export function Overview() {
 
 export function ProviderSetups() {
   return window['go']['main']['App']['ProviderSetups']();
+}
+
+export function Quit() {
+  return window['go']['main']['App']['Quit']();
 }
 
 export function Reconnect(arg1) {

@@ -1,0 +1,127 @@
+package main
+
+import (
+	"context"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/tokenwarden/tokenwarden/backend"
+	"github.com/tokenwarden/tokenwarden/backend/accounts"
+	"github.com/tokenwarden/tokenwarden/backend/providers"
+	"github.com/tokenwarden/tokenwarden/backend/sqlite"
+)
+
+// fakeDesktop records what the facade asks of the window.
+type fakeDesktop struct {
+	mu     sync.Mutex
+	shown  int
+	opened []string
+	events []string
+}
+
+func (d *fakeDesktop) OpenURL(u string) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.opened = append(d.opened, u)
+	return nil
+}
+
+func (d *fakeDesktop) Emit(name string, _ ...any) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.events = append(d.events, name)
+}
+
+func (d *fakeDesktop) Show() { d.mu.Lock(); d.shown++; d.mu.Unlock() }
+func (d *fakeDesktop) Quit() {}
+func (d *fakeDesktop) Hide() {}
+
+type memSecrets struct {
+	mu    sync.Mutex
+	items map[string]string
+}
+
+func (m *memSecrets) SetSecret(_ context.Context, o string, k backend.SecretKind, v string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.items[o+"/"+string(k)] = v
+	return nil
+}
+
+func (m *memSecrets) Secret(_ context.Context, o string, k backend.SecretKind) (string, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if v, ok := m.items[o+"/"+string(k)]; ok {
+		return v, nil
+	}
+	return "", backend.Errorf(backend.ENOTFOUND, "no secret")
+}
+
+func (m *memSecrets) DeleteSecret(_ context.Context, o string, k backend.SecretKind) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	delete(m.items, o+"/"+string(k))
+	return nil
+}
+
+func (m *memSecrets) Ping(context.Context) error { return nil }
+
+func newTestApp(t *testing.T) (*App, *fakeDesktop, *accounts.Service) {
+	t.Helper()
+	dir := t.TempDir()
+	db, err := sqlite.Open(filepath.Join(dir, "tokenwarden.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	svc := accounts.New(db, &memSecrets{items: map[string]string{}}, providers.Builtin())
+	app := NewApp(svc, dir, nil)
+	d := &fakeDesktop{}
+	app.desktop = d
+	return app, d, svc
+}
+
+func TestHandleLink(t *testing.T) {
+	app, d, svc := newTestApp(t)
+	ctx := context.Background()
+	c, _ := svc.AddClient(ctx, "Acme")
+	exp := time.Now().Add(48 * time.Hour)
+	acc, err := svc.ImportAccount(ctx, accounts.ImportRequest{ClientID: c.ID, Provider: "x", Label: "Acme X",
+		Token: backend.Token{AccessToken: "x-token", ExpiresAt: &exp}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range []string{
+		"tokenwarden://delete/" + acc.ID,
+		"tokenwarden://open/" + acc.ID + "?evil=1",
+		"tokenwarden://open/acc_nosuchaccnt",
+		"https://example.com/open/" + acc.ID,
+	} {
+		if err := app.HandleLink(bad); err == nil {
+			t.Errorf("HandleLink(%q) succeeded", bad)
+		}
+	}
+	if d.shown != 0 || len(d.events) != 0 {
+		t.Fatalf("bad links acted: shown %d, events %v", d.shown, d.events)
+	}
+	if err := app.HandleLink("tokenwarden://open/" + acc.ID); err != nil {
+		t.Fatal(err)
+	}
+	if d.shown != 1 || len(d.events) != 1 || d.events[0] != EventFocusAccount {
+		t.Errorf("open link: shown %d, events %v", d.shown, d.events)
+	}
+}
+
+func TestSecondInstanceBringsWindowForward(t *testing.T) {
+	app, d, _ := newTestApp(t)
+	app.secondInstance([]string{"--data-dir", "/x"})
+	if d.shown != 1 || len(d.events) != 0 {
+		t.Errorf("second launch without a link: shown %d, events %v", d.shown, d.events)
+	}
+	app.secondInstance([]string{"tokenwarden://open/acc_nosuchaccnt"})
+	if d.shown != 2 || len(d.events) != 0 {
+		t.Errorf("second launch with an unknown account: shown %d, events %v", d.shown, d.events)
+	}
+}

@@ -17,6 +17,11 @@ const (
 	EventConnectFailed      = "account.connect_failed"
 	EventAccountRevoked     = "account.revoked"
 	EventCredentialsSet     = "provider.credentials_set"
+	// Notifications: one sent (outcome ok or failed), one acted on (the user
+	// clicked Reconnect or the body), an account snoozed or unsnoozed.
+	EventNotificationSent  = "notification.sent"
+	EventNotificationActed = "notification.acted"
+	EventAccountSnoozed    = "account.snoozed"
 )
 
 // Event outcomes.

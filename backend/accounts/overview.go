@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/tokenwarden/tokenwarden/backend"
+	"github.com/tokenwarden/tokenwarden/backend/notify"
 )
 
 // Entry is an account as the user sees it: with its client, provider name
@@ -169,3 +170,20 @@ func (s *Service) Entry(ctx context.Context, id string) (*Entry, error) {
 	})
 	return e, err
 }
+
+// NotifyCandidates turns the accounts list into candidates.
+func NotifyCandidates(entries []*Entry) []notify.Candidate {
+	out := make([]notify.Candidate, 0, len(entries))
+	for _, e := range entries {
+		if e == nil || e.Account == nil {
+			continue
+		}
+		out = append(out, notify.Candidate{
+			AccountID: e.ID, ClientID: e.ClientID, ClientName: e.ClientName,
+			Provider: e.Provider, ProviderName: e.ProviderName, Label: e.Label,
+			Status: e.Status, ReconnectBy: e.ReconnectBy, Invalid: e.Invalid, Reason: e.Reason, Renews: e.Renews,
+		})
+	}
+	return out
+}
+

@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"reflect"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/tokenwarden/tokenwarden/backend"
+	"github.com/tokenwarden/tokenwarden/backend/notify"
 	"github.com/tokenwarden/tokenwarden/backend/providers"
 	"github.com/tokenwarden/tokenwarden/backend/sqlite"
 )
@@ -332,4 +334,18 @@ func equal(a, b []string) bool {
 		}
 	}
 	return true
+}
+
+func TestNotifyCandidates(t *testing.T) {
+	by := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	a := &backend.Account{ID: "acc_abcdefghjkmn", ClientID: "cli_a", Provider: "facebook", Label: "Acme Page", Invalid: true, Reason: backend.ReasonRevoked}
+	got := NotifyCandidates([]*Entry{
+		{Account: a, ClientName: "Acme Bakery", ProviderName: "Facebook", Status: backend.StatusInvalid, Renews: true, ReconnectBy: &by},
+		nil, {},
+	})
+	want := []notify.Candidate{{AccountID: a.ID, ClientID: "cli_a", ClientName: "Acme Bakery", Provider: "facebook", ProviderName: "Facebook",
+		Label: "Acme Page", Status: backend.StatusInvalid, ReconnectBy: &by, Invalid: true, Reason: backend.ReasonRevoked, Renews: true}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("NotifyCandidates = %+v, want %+v", got, want)
+	}
 }

@@ -193,6 +193,9 @@ func scanAccount(s scanner) (*backend.Account, error) {
 	if err := json.Unmarshal([]byte(usage), &a.Usage); err != nil {
 		return nil, fmt.Errorf("account %s usage: %w", a.ID, err)
 	}
+	if len(a.Usage) == 0 {
+		a.Usage = nil // as it was written
+	}
 	a.ExpiresAt, a.RefreshExpiresAt = optTime(expires), optTime(refreshExpires)
 	a.DataAccessExpiresAt, a.ConnectedAt = optTime(dataExpires), optTime(connected)
 	a.CreatedAt = loadTime(created)

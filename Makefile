@@ -40,9 +40,11 @@ vet:
 	go vet ./...
 
 # Go tests run against a real Secret Service (gnome-keyring in a private
-# D-Bus session with a throwaway HOME) and real SQLite files.
+# D-Bus session with a throwaway HOME), real SQLite files, a real OpenID
+# provider (oauth2-mock-server) and a real notification daemon (dunst on Xvfb).
 unit:
-	TOKENWARDEN_REQUIRE_MOCK_OAUTH=1 scripts/with-keyring go test -race -count=1 ./...
+	TOKENWARDEN_REQUIRE_MOCK_OAUTH=1 TOKENWARDEN_REQUIRE_DUNST=1 \
+		xvfb-run -a -s "-screen 0 1280x860x24" scripts/with-keyring go test -race -count=1 ./...
 
 frontend-test:
 	cd frontend && npm run check && npm test

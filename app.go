@@ -4,13 +4,17 @@ import (
 	"context"
 	"errors"
 	"log"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/tokenwarden/tokenwarden/backend"
 	"github.com/tokenwarden/tokenwarden/backend/accounts"
+	"github.com/tokenwarden/tokenwarden/backend/autostart"
 	"github.com/tokenwarden/tokenwarden/backend/deeplink"
+	"github.com/tokenwarden/tokenwarden/backend/notify"
 )
 
 // App is the facade the window calls. Each method turns the frontend's
@@ -34,6 +38,9 @@ type App struct {
 	// pendingLink is a deep link the app was started with, acted on once the
 	// window is ready.
 	pendingLink string
+	// notifier raises notifications; store is what it keeps its state in.
+	notifier *notify.Notifier
+	store    notify.Store
 }
 
 // NewApp returns the facade over svc; openErr is set when the backend could
@@ -46,6 +53,7 @@ func NewApp(svc *accounts.Service, dataDir string, openErr error) *App {
 // window can warn before the user tries to import anything.
 func (a *App) startup(ctx context.Context) {
 	a.desktop = wailsDesktop{ctx: ctx}
+	a.setupNotifications()
 	if a.svc != nil {
 		a.recordKeychain(a.svc.Secrets.Ping(ctx))
 	}
@@ -589,6 +597,52 @@ const (
 	EventConnectFinished = "connect:finished"
 )
 
+// setupNotifications prefers the platform's own notifications, which carry
+// the Reconnect button, and falls back to beeep when they are refused.
+func (a *App) setupNotifications() {
+	if a.store == nil {
+		return
+	}
+	a.notifier = &notify.Notifier{Store: a.store, Sender: notify.BeeepSender{}}
+	native, err := a.desktop.Notifications(a.notificationResponse)
+	if err != nil {
+		log.Printf("native notifications unavailable (%v); using beeep", err)
+		return
+	}
+	a.notifier.Sender = notify.Fallback{Primary: native, Secondary: notify.BeeepSender{}}
+}
+
+// notificationResponse acts on a click. The data comes from outside the app
+// (any process on the session bus can fake a click), so it is checked
+// strictly: anything malformed opens nothing and is logged.
+func (a *App) notificationResponse(actionID string, userInfo map[string]any) {
+	action, id, err := notify.ParseResponse(actionID, userInfo)
+	if err != nil {
+		log.Printf("ignored a notification response: %v", err)
+		return
+	}
+	if err := a.notifier.RecordAction(context.Background(), id, action); err != nil {
+		log.Printf("notification response for %s: %v", id, err)
+		return
+	}
+	_ = a.act(action, id)
+}
+
+// notify raises the notifications that are due now.
+func (a *App) notify(ctx context.Context) {
+	if a.notifier == nil || a.svc == nil {
+		return
+	}
+	entries, err := a.svc.Entries(ctx, backend.AccountFilter{})
+	if err != nil {
+		log.Printf("notifications: %v", err)
+		return
+	}
+	if _, err := a.notifier.Run(ctx, accounts.NotifyCandidates(entries)); err != nil {
+		log.Printf("notifications: %v", err)
+	}
+}
+
 // domReady acts on a link the app was started with, now that the window can
 // show what happens.
 func (a *App) domReady(ctx context.Context) {
@@ -599,6 +653,7 @@ func (a *App) domReady(ctx context.Context) {
 	if link != "" {
 		a.HandleLink(link)
 	}
+	a.notify(ctx)
 }
 
 // secondInstance runs when the binary is launched again: it brings this
@@ -662,4 +717,70 @@ func (a *App) hide() {
 	if a.desktop != nil {
 		a.desktop.Hide()
 	}
+}
+
+// NotificationSettings returns the saved notification settings.
+func (a *App) NotificationSettings() (*notify.Settings, error) {
+	if a.store == nil {
+		return nil, a.userError(a.openErr)
+	}
+	s, err := notify.LoadSettings(context.Background(), a.store)
+	if err != nil {
+		return nil, a.userError(err)
+	}
+	s.StartAtLogin = a.autostart().Enabled()
+	return &s, nil
+}
+
+// SaveNotificationSettings validates and saves the settings, applies the
+// warning window and the start-at-login item. Bad input changes nothing.
+func (a *App) SaveNotificationSettings(s notify.Settings) (*notify.Settings, error) {
+	if a.store == nil {
+		return nil, a.userError(a.openErr)
+	}
+	ctx := context.Background()
+	saved, err := notify.SaveSettings(ctx, a.store, s)
+	if err != nil {
+		return nil, a.userError(err)
+	}
+	if a.svc != nil {
+		a.svc.Window = saved.WarningWindow()
+	}
+	entry := a.autostart()
+	if saved.StartAtLogin != entry.Enabled() {
+		apply := entry.Disable
+		if saved.StartAtLogin {
+			apply = entry.Enable
+		}
+		if err := apply(); err != nil {
+			return nil, a.userError(backend.Errorf(backend.EUNAVAILABLE, "Could not change the start-at-login setting: %v.", err))
+		}
+	}
+	a.notify(ctx)
+	return &saved, nil
+}
+
+// autostart is the login item for the running binary.
+func (a *App) autostart() autostart.Entry {
+	exe, err := os.Executable()
+	if err == nil {
+		exe, _ = filepath.EvalSymlinks(exe)
+	}
+	return autostart.Entry{Exe: exe}
+}
+
+// Snooze silences an account's notifications for days (0 clears the snooze)
+// and returns when the snooze ends.
+func (a *App) Snooze(accountID string, days int) (string, error) {
+	if a.notifier == nil {
+		return "", a.userError(backend.Errorf(backend.EUNAVAILABLE, "Notifications are not set up."))
+	}
+	until, err := a.notifier.Snooze(context.Background(), accountID, time.Duration(days)*24*time.Hour)
+	if err != nil {
+		return "", a.userError(err)
+	}
+	if until.IsZero() {
+		return "", nil
+	}
+	return until.Format(time.RFC3339), nil
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/tokenwarden/tokenwarden/backend"
 	"github.com/tokenwarden/tokenwarden/backend/accounts"
+	"github.com/tokenwarden/tokenwarden/backend/notify"
 	"github.com/tokenwarden/tokenwarden/backend/providers"
 	"github.com/tokenwarden/tokenwarden/backend/sqlite"
 )
@@ -37,6 +39,9 @@ func (d *fakeDesktop) Emit(name string, _ ...any) {
 func (d *fakeDesktop) Show() { d.mu.Lock(); d.shown++; d.mu.Unlock() }
 func (d *fakeDesktop) Quit() {}
 func (d *fakeDesktop) Hide() {}
+func (d *fakeDesktop) Notifications(func(string, map[string]any)) (notify.Sender, error) {
+	return nil, errors.New("no notifications in tests")
+}
 
 type memSecrets struct {
 	mu    sync.Mutex

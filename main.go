@@ -6,7 +6,6 @@ import (
 	"context"
 	"embed"
 	"fmt"
-	"io"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -97,11 +96,11 @@ func resolveDataDir(flagValue string) (string, error) {
 // openService opens the data folder and wires the backend together. The
 // warnings are problems in providers.yaml: the app runs on without the
 // broken entries.
-func openService(dataDir string) (svc *accounts.Service, closer io.Closer, warnings []error, err error) {
+func openService(dataDir string) (svc *accounts.Service, db *sqlite.DB, warnings []error, err error) {
 	if err := os.MkdirAll(dataDir, 0o700); err != nil {
 		return nil, nil, nil, backend.Errorf(backend.EUNAVAILABLE, "Cannot create the data folder %s: %v.", dataDir, err)
 	}
-	db, err := sqlite.Open(filepath.Join(dataDir, "tokenwarden.db"))
+	db, err = sqlite.Open(filepath.Join(dataDir, "tokenwarden.db"))
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -117,31 +116,32 @@ func openService(dataDir string) (svc *accounts.Service, closer io.Closer, warni
 func runCLI(dataDir string, args []string) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	var closer io.Closer
+	var db *sqlite.DB
 	env := &cli.Env{
 		Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Version: version, Open: browser.Open,
 		Service: func() (*accounts.Service, error) {
-			svc, c, warnings, err := openService(dataDir)
+			svc, d, warnings, err := openService(dataDir)
 			for _, w := range warnings {
 				fmt.Fprintf(os.Stderr, "warning: %v\n", w)
 			}
-			closer = c
+			db = d
 			return svc, err
 		},
 	}
 	code := cli.Run(ctx, env, args)
-	if closer != nil {
-		closer.Close()
+	if db != nil {
+		db.Close()
 	}
 	return code
 }
 
 func runWindow(dataDir string, args []string) int {
-	svc, closer, warnings, openErr := openService(dataDir)
-	if closer != nil {
-		defer closer.Close()
-	}
+	svc, db, warnings, openErr := openService(dataDir)
 	app := NewApp(svc, dataDir, openErr)
+	if db != nil {
+		defer db.Close()
+		app.store = db
+	}
 	for _, w := range warnings {
 		app.warnings = append(app.warnings, w.Error())
 	}

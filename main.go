@@ -25,6 +25,7 @@ import (
 	"github.com/tokenwarden/tokenwarden/backend/cli"
 	"github.com/tokenwarden/tokenwarden/backend/deeplink"
 	"github.com/tokenwarden/tokenwarden/backend/keychain"
+	"github.com/tokenwarden/tokenwarden/backend/notify"
 	"github.com/tokenwarden/tokenwarden/backend/oauth"
 	"github.com/tokenwarden/tokenwarden/backend/providers"
 	"github.com/tokenwarden/tokenwarden/backend/sqlite"
@@ -110,6 +111,10 @@ func openService(dataDir string) (svc *accounts.Service, db *sqlite.DB, warnings
 	svc.Platforms = providers.PlatformFor
 	svc.Discover = oauth.FillFromDiscovery
 	svc.CustomProviders = catalogue
+	// The warning window is a user setting, kept with the notification ones.
+	if settings, err := notify.LoadSettings(context.Background(), db); err == nil {
+		svc.Window = settings.WarningWindow()
+	}
 	return svc, db, warnings, nil
 }
 

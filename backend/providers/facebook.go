@@ -68,8 +68,8 @@ func needSecret(p *backend.Provider, why string) error {
 	if name == "" {
 		name = p.ID
 	}
-	return newPlatformError(ReasonAppConfig, 0, "Save the app secret from the developer console with this provider's credentials.",
-		"%s needs the app secret %s.", name, why)
+	return backend.Errorf(backend.EINVALID, "%s needs the app secret %s.", name, why).
+		WithHint("Save the app secret from the developer console with this provider's credentials.")
 }
 
 type exchangeReply struct {
@@ -132,13 +132,8 @@ type debugInfo struct {
 	ExpiresAt           *flexInt   `json:"expires_at"`
 	DataAccessExpiresAt flexInt    `json:"data_access_expires_at"`
 	Scopes              []string   `json:"scopes"`
-	GranularScopes      []struct {
-		Scope     string       `json:"scope"`
-		TargetIDs []flexString `json:"target_ids"`
-	} `json:"granular_scopes"`
-	UserID    flexString `json:"user_id"`
-	ProfileID flexString `json:"profile_id"` // the Page, for Page tokens
-	Error     *struct {
+	UserID              flexString `json:"user_id"`
+	Error               *struct {
 		Code    flexInt `json:"code"`
 		Message string  `json:"message"`
 		Subcode flexInt `json:"subcode"`

@@ -85,7 +85,7 @@ func TestInstagramErrors(t *testing.T) {
 		reason      string
 		want        string
 	}{
-		{"no secret", "", 0, "", backend.Credentials{ClientID: appID}, ReasonAppConfig, "needs the app secret"},
+		{"no secret", "", 0, "", backend.Credentials{ClientID: appID}, "", "needs the app secret"},
 		{"checkpoint", "GET /access_token", 400, graphErr(190, 0, "Error validating access token: You cannot access the app till you log in to www.instagram.com and follow the instructions given."), testCreds, ReasonCheckpoint, "security check"},
 		{"basic display token", "GET /access_token", 400, `{"error":{"message":"Unsupported request - method type: get","type":"IGApiException","code":100,"fbtrace_id":"AnH"}}`, testCreds, ReasonUnknown, "error 100"},
 		{"profile html", "GET /me", 200, "<html>Instagram</html>", testCreds, ReasonBadResponse, "web page"},

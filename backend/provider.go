@@ -176,8 +176,8 @@ type Validation struct {
 type Checker interface {
 	// Validate asks the platform whether the access token works. A nil
 	// error with Valid false is a verdict on the token; an error means no
-	// verdict (network, 5xx, rate limit) and carries a reason code through
-	// ReasonOf, with RetryAfter where the platform said.
+	// verdict (network, 5xx, rate limit) and carries one of the reason codes
+	// (a ReasonCode() string method), with RetryAfter where the platform said.
 	Validate(ctx context.Context, p *Provider, creds Credentials, accessToken string) (*Validation, error)
 	// Refresh renews the tokens without the user: the refresh_token grant,
 	// Facebook's long-lived exchange, Instagram's refresh. The Grant keeps

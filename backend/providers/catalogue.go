@@ -1,8 +1,10 @@
 // Package providers is the catalogue of platforms Tokenwarden knows: the
 // built-in ones embedded from catalogue.yaml, the overrides and custom
-// providers of providers.yaml in the data folder, and the platform-specific
+// providers of providers.yaml in the data folder, the platform-specific
 // steps (long-lived exchange, identity, Pages, revocation) behind
-// backend.Platform.
+// backend.Platform, and token validation and renewal behind
+// backend.Checker (CheckerFor), with each failure's backend reason code
+// (Reason) and wait (RetryAfter).
 package providers
 
 import (

@@ -1,17 +1,23 @@
 package providers
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"strings"
+	"time"
 	"unicode"
 
 	"github.com/tokenwarden/tokenwarden/backend"
+	"github.com/tokenwarden/tokenwarden/backend/oauth"
 )
 
-// Reasons say why a platform call failed, in a form monitoring can store
-// and compare. Every PlatformError has one.
+// Reasons say why a platform call failed, in more detail than the eleven
+// backend.Reason* codes: every PlatformError has one (DetailOf), and maps
+// to one backend code (Reason, PlatformError.ReasonCode). Monitoring stores
+// the backend code; these details are for logs and tests.
 const (
 	ReasonInvalidToken    = "invalid_token"    // the token is not valid (revoked, malformed, expired without detail)
 	ReasonExpired         = "expired"          // the token's time ran out
@@ -20,38 +26,208 @@ const (
 	ReasonCheckpoint      = "checkpoint"       // the account is locked behind a security check (Facebook 459)
 	ReasonUnconfirmed     = "unconfirmed_user" // the account is not confirmed (Facebook 464)
 	ReasonLoggedOut       = "logged_out"       // the owner logged out or the session ended (Facebook 467)
+	ReasonRoleLost        = "role_lost"        // the login lost its role on the Page (Facebook 492)
 	ReasonPermission      = "permission_missing"
 	ReasonRateLimited     = "rate_limited"
 	ReasonAppConfig       = "app_config"   // the developer app or its credentials are refused
 	ReasonUnavailable     = "unavailable"  // network failure, timeout or server error
 	ReasonBadResponse     = "bad_response" // empty, HTML, non-JSON or oversized reply
+	ReasonTooSoon         = "too_soon"     // the platform will not renew the token yet (ErrTooSoon)
 	ReasonUnknown         = "unknown"
 )
 
 // PlatformError is a failed platform call: a user-facing *backend.Error
-// (reached with errors.As) and a Reason for monitoring.
+// (reached with errors.As), a detailed Reason, the backend reason code
+// (ReasonCode) and how long the platform asked to wait (RetryAfter).
 type PlatformError struct {
+	// Reason is this package's detailed reason (ReasonExpired,
+	// ReasonAppRemoved, ...); ReasonCode gives the backend code.
 	Reason string
 	// Status is the HTTP status, 0 when no response arrived.
 	Status int
 	Err    *backend.Error
+	// RetryAfter is how long the platform asked to wait before the next
+	// call (Retry-After, x-rate-limit-reset, Facebook's
+	// estimated_time_to_regain_access); 0 when it did not say.
+	RetryAfter time.Duration
+	// code is the backend reason code when the call site knows better than
+	// the default mapping of Reason (see ReasonCode).
+	code string
 }
 
 func (e *PlatformError) Error() string { return e.Err.Error() }
 func (e *PlatformError) Unwrap() error { return e.Err }
 
+// ReasonCode returns one of the eleven backend.Reason* codes. Other
+// packages read it through interface{ ReasonCode() string }.
+func (e *PlatformError) ReasonCode() string {
+	if e.code != "" {
+		return e.code
+	}
+	return backendReason(e.Reason, e.Status)
+}
+
+// as sets the backend reason code and returns e.
+func (e *PlatformError) as(code string) *PlatformError {
+	e.code = code
+	return e
+}
+
+// backendReason maps a detailed reason to a backend reason code.
+//
+//   - invalid_token (refused without saying why) reads as revoked; call
+//     sites that know the token is short-lived say expired instead
+//     (refusalCode).
+//   - Facebook 458 (app removed) and 467 (logged out / session ended) are
+//     revoked: access ended by an act, not by time, and the fix is a new
+//     login. 464 (unconfirmed user) is a checkpoint: the owner must confirm
+//     something on the platform first.
+//   - unavailable is network without a reply (also timeouts and
+//     cancellation) and provider_down with one (5xx, Graph codes 1 and 2).
+//   - bad_response (empty, HTML, non-JSON, oversized or incomplete reply)
+//     is provider_down: the reply says nothing about the token, so it must
+//     never mark one invalid, and it is retried like a server error. A
+//     wrong URL in providers.yaml shows the same way; its message says to
+//     check the URLs.
+func backendReason(reason string, status int) string {
+	switch reason {
+	case ReasonExpired:
+		return backend.ReasonExpired
+	case ReasonPasswordChanged:
+		return backend.ReasonPasswordChanged
+	case ReasonInvalidToken, ReasonAppRemoved, ReasonLoggedOut:
+		return backend.ReasonRevoked
+	case ReasonCheckpoint, ReasonUnconfirmed:
+		return backend.ReasonCheckpoint
+	case ReasonRoleLost:
+		return backend.ReasonPermissionLost
+	case ReasonPermission:
+		return backend.ReasonScopeMissing
+	case ReasonRateLimited, ReasonTooSoon:
+		return backend.ReasonRateLimited
+	case ReasonAppConfig:
+		return backend.ReasonAppMisconfigured
+	case ReasonUnavailable:
+		if status == 0 {
+			return backend.ReasonNetwork
+		}
+		return backend.ReasonProviderDown
+	case ReasonBadResponse:
+		return backend.ReasonProviderDown
+	}
+	return backend.ReasonUnknown
+}
+
+// backendCodes are the eleven reason codes.
+var backendCodes = map[string]bool{
+	backend.ReasonExpired: true, backend.ReasonPasswordChanged: true, backend.ReasonRevoked: true,
+	backend.ReasonPermissionLost: true, backend.ReasonScopeMissing: true, backend.ReasonCheckpoint: true,
+	backend.ReasonRateLimited: true, backend.ReasonAppMisconfigured: true, backend.ReasonNetwork: true,
+	backend.ReasonProviderDown: true, backend.ReasonUnknown: true,
+}
+
+// Reason returns the backend reason code (one of the eleven
+// backend.Reason* codes) of any error: a *PlatformError's ReasonCode, an
+// error from backend/oauth mapped to the nearest code, network and context
+// errors as network, any other error with a ReasonCode() method that gives
+// a backend code, and unknown for the rest. It returns "" for nil.
+//
+// backend.ErrNoRefresh is not a failure and reads as unknown: test for it
+// with errors.Is first. ErrTooSoon reads as rate_limited, so a caller that
+// only looks at the code waits and tries again instead of marking the token
+// invalid.
+func Reason(err error) string {
+	if err == nil {
+		return ""
+	}
+	var pe *PlatformError
+	if errors.As(err, &pe) {
+		return pe.ReasonCode()
+	}
+	if r := oauth.ReasonOf(err); r != "" {
+		return oauthReason(r)
+	}
+	var rc interface{ ReasonCode() string }
+	if errors.As(err, &rc) && backendCodes[rc.ReasonCode()] {
+		return rc.ReasonCode()
+	}
+	var ne net.Error
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne) {
+		return backend.ReasonNetwork
+	}
+	return backend.ReasonUnknown
+}
+
+// oauthReason maps a backend/oauth reason to a backend reason code.
+func oauthReason(r oauth.Reason) string {
+	switch r {
+	case oauth.ReasonNetwork, oauth.ReasonTimeout, oauth.ReasonCancelled:
+		return backend.ReasonNetwork
+	case oauth.ReasonServerError, oauth.ReasonMalformedResponse:
+		return backend.ReasonProviderDown
+	case oauth.ReasonInvalidClient, oauth.ReasonConfig, oauth.ReasonDiscovery, oauth.ReasonRedirectURIMismatch:
+		return backend.ReasonAppMisconfigured
+	case oauth.ReasonInvalidGrant, oauth.ReasonInvalidToken:
+		return backend.ReasonRevoked
+	case oauth.ReasonInvalidScope:
+		return backend.ReasonScopeMissing
+	}
+	return backend.ReasonUnknown
+}
+
+// fromOAuth turns an error from backend/oauth into a *PlatformError with
+// the same words and the mapped reason code.
+func fromOAuth(err error) error {
+	r := oauth.ReasonOf(err)
+	var be *backend.Error
+	if r == "" || !errors.As(err, &be) {
+		return err
+	}
+	return (&PlatformError{Reason: string(r), Err: be}).as(oauthReason(r))
+}
+
+// RetryAfter returns how long the platform asked to wait before trying
+// again, from a *PlatformError in err's chain: the Retry-After header (in
+// seconds or as an HTTP date), X's x-rate-limit-reset, or Facebook's
+// estimated_time_to_regain_access. It is 0 when the platform did not say,
+// and at most 24 hours.
+func RetryAfter(err error) time.Duration {
+	var pe *PlatformError
+	if errors.As(err, &pe) {
+		return pe.RetryAfter
+	}
+	return 0
+}
+
+// ErrTooSoon is returned by Refresh for an Instagram token that the
+// platform will not renew yet because it is less than 24 hours old. It is
+// not a failure: the token still works; skip it and renew later (see
+// MinRefreshAge). It is comparable with == and errors.Is; its reason code
+// is rate_limited so that callers that only read Reason never count it
+// against the token.
+var ErrTooSoon = &PlatformError{
+	Reason: ReasonTooSoon,
+	Err: backend.Errorf(backend.EUNAVAILABLE, "This token is too new to renew: the platform renews tokens once they are at least 24 hours old.").
+		WithHint("Nothing to do: it is renewed later."),
+}
+
 // NeedsReconnect says whether the account owner must connect again.
 func (e *PlatformError) NeedsReconnect() bool {
 	switch e.Reason {
 	case ReasonInvalidToken, ReasonExpired, ReasonPasswordChanged, ReasonAppRemoved,
-		ReasonCheckpoint, ReasonUnconfirmed, ReasonLoggedOut:
+		ReasonCheckpoint, ReasonUnconfirmed, ReasonLoggedOut, ReasonRoleLost:
 		return true
 	}
 	return false
 }
 
-// ReasonOf returns the Reason of a PlatformError in err's chain, or "".
-func ReasonOf(err error) string {
+// ReasonOf is Reason under the name backend.Checker's documentation uses:
+// the backend reason code of any error, "" for nil.
+func ReasonOf(err error) string { return Reason(err) }
+
+// DetailOf returns the detailed Reason of a PlatformError in err's chain
+// (ReasonAppRemoved, ReasonBadResponse, ...), or "".
+func DetailOf(err error) string {
 	var pe *PlatformError
 	if errors.As(err, &pe) {
 		return pe.Reason
@@ -64,7 +240,7 @@ const reconnectHint = "Connect the account again."
 // codeFor is the backend error code that goes with a reason.
 func codeFor(reason string) string {
 	switch reason {
-	case ReasonRateLimited, ReasonUnavailable, ReasonBadResponse, ReasonUnknown:
+	case ReasonRateLimited, ReasonUnavailable, ReasonBadResponse, ReasonUnknown, ReasonTooSoon:
 		return backend.EUNAVAILABLE
 	}
 	return backend.EINVALID
@@ -170,6 +346,11 @@ func graphCodeError(name, site string, status, code, sub int, msg string, transi
 		case 467:
 			return newPlatformError(ReasonLoggedOut, status, reconnectHint,
 				"The %s token is no longer valid: the owner logged out or %s ended the session", name, name)
+		case 492:
+			// "User associated with the Page access token does not have an
+			// appropriate role on the Page."
+			return newPlatformError(ReasonRoleLost, status, "Ask the client to give the login its role on the Page back, then connect again.",
+				"The login no longer has a role on this %s Page", name)
 		}
 		if strings.Contains(lower, "log in to www.instagram.com") || strings.Contains(lower, "checkpoint") {
 			return newPlatformError(ReasonCheckpoint, status, "Ask the account owner to log in at "+site+" and follow the steps shown, then connect again.",

@@ -43,10 +43,10 @@ func graphQuery(q url.Values, token, secret string) url.Values {
 // graphReply checks a Graph reply and decodes it into out.
 func graphReply(c *caller, site string, r *response, out any) error {
 	if pe := graphError(c.name, site, r.status, r.body); pe != nil {
-		return pe
+		return attachRetry(pe, r, time.Now())
 	}
 	if !r.ok() {
-		return statusError(c.name, r)
+		return attachRetry(statusError(c.name, r), r, time.Now())
 	}
 	return c.decode(r, out)
 }
@@ -68,8 +68,8 @@ func needSecret(p *backend.Provider, why string) error {
 	if name == "" {
 		name = p.ID
 	}
-	return backend.Errorf(backend.EINVALID, "%s needs the app secret %s.", name, why).
-		WithHint("Save the app secret from the developer console with this provider's credentials.")
+	return newPlatformError(ReasonAppConfig, 0, "Save the app secret from the developer console with this provider's credentials.",
+		"%s needs the app secret %s.", name, why)
 }
 
 type exchangeReply struct {
@@ -132,8 +132,13 @@ type debugInfo struct {
 	ExpiresAt           *flexInt   `json:"expires_at"`
 	DataAccessExpiresAt flexInt    `json:"data_access_expires_at"`
 	Scopes              []string   `json:"scopes"`
-	UserID              flexString `json:"user_id"`
-	Error               *struct {
+	GranularScopes      []struct {
+		Scope     string       `json:"scope"`
+		TargetIDs []flexString `json:"target_ids"`
+	} `json:"granular_scopes"`
+	UserID    flexString `json:"user_id"`
+	ProfileID flexString `json:"profile_id"` // the Page, for Page tokens
+	Error     *struct {
 		Code    flexInt `json:"code"`
 		Message string  `json:"message"`
 		Subcode flexInt `json:"subcode"`
@@ -266,7 +271,7 @@ func (f *facebook) complete(ctx context.Context, c *caller, p *backend.Provider,
 			Scopes: pg.Tasks,
 		})
 	})
-	if err != nil && ReasonOf(err) != ReasonPermission {
+	if err != nil && DetailOf(err) != ReasonPermission {
 		return err
 	}
 	g.Assets = pages

@@ -253,8 +253,8 @@ func TestFacebookCompleteErrors(t *testing.T) {
 			if err == nil {
 				t.Fatal("no error")
 			}
-			if tc.reason != "" && ReasonOf(err) != tc.reason {
-				t.Errorf("reason = %q, want %q (%v)", ReasonOf(err), tc.reason, err)
+			if tc.reason != "" && DetailOf(err) != tc.reason {
+				t.Errorf("reason = %q, want %q (%v)", DetailOf(err), tc.reason, err)
 			}
 			if tc.code != "" && backend.ErrorCode(err) != tc.code {
 				t.Errorf("code = %q, want %q", backend.ErrorCode(err), tc.code)
@@ -369,8 +369,8 @@ func TestFacebookRevoke(t *testing.T) {
 				}
 				return
 			}
-			if ReasonOf(err) != tc.reason || !strings.Contains(err.Error(), tc.hint) {
-				t.Errorf("err = %v (%q), want %q with %q", err, ReasonOf(err), tc.reason, tc.hint)
+			if DetailOf(err) != tc.reason || !strings.Contains(err.Error(), tc.hint) {
+				t.Errorf("err = %v (%q), want %q with %q", err, DetailOf(err), tc.reason, tc.hint)
 			}
 		})
 	}
@@ -393,7 +393,7 @@ func TestFacebookExchange(t *testing.T) {
 		t.Errorf("grant %+v", g)
 	}
 	_, err = FacebookExchange(context.Background(), f.srv.Client(), p, testCreds, "EAAexpiredTOKEN")
-	if ReasonOf(err) != ReasonInvalidToken {
+	if DetailOf(err) != ReasonInvalidToken {
 		t.Errorf("bad token: %v", err)
 	}
 }

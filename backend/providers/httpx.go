@@ -84,30 +84,36 @@ func (c *caller) clean(err error) error {
 	if err == nil {
 		return nil
 	}
-	redact := func(s string) string {
-		for _, sec := range c.secrets {
-			if sec != "" {
-				s = strings.ReplaceAll(s, sec, "[hidden]")
-			}
-		}
-		return s
+	redact := c.redact
+	if err == ErrTooSoon || err == backend.ErrNoRefresh || err == backend.ErrNoRevocation {
+		return err // fixed words, comparable with ==
 	}
 	var pe *PlatformError
 	if errors.As(err, &pe) {
 		e := *pe.Err
 		e.Message, e.Hint = redact(e.Message), redact(e.Hint)
-		return &PlatformError{Reason: pe.Reason, Status: pe.Status, Err: &e}
+		cp := *pe
+		cp.Err = &e
+		return &cp
 	}
 	var be *backend.Error
 	if errors.As(err, &be) {
-		if be == backend.ErrNoRevocation {
-			return be
-		}
 		e := *be
 		e.Message, e.Hint = redact(e.Message), redact(e.Hint)
 		return &e
 	}
-	return backend.Errorf(backend.EINTERNAL, "%s", redact(err.Error()))
+	return &PlatformError{Reason: ReasonUnknown, Err: backend.Errorf(backend.EINTERNAL, "%s", redact(err.Error()))}
+}
+
+// redact removes the caller's secrets from text that leaves the package
+// outside an error (a Validation's Message).
+func (c *caller) redact(s string) string {
+	for _, sec := range c.secrets {
+		if sec != "" {
+			s = strings.ReplaceAll(s, sec, "[hidden]")
+		}
+	}
+	return s
 }
 
 // do sends req and reads the reply.
@@ -186,8 +192,8 @@ func (c *caller) postForm(ctx context.Context, rawURL string, form url.Values, b
 }
 
 func (c *caller) urlError() error {
-	return backend.Errorf(backend.EINVALID, "The %s endpoint URL is not valid.", c.name).
-		WithHint("Check this provider's URLs in " + FileName + ".")
+	return newPlatformError(ReasonAppConfig, 0, "Check this provider's URLs in "+FileName+".",
+		"The %s endpoint URL is not valid.", c.name)
 }
 
 // decode parses a JSON reply into v, with clear errors for empty, HTML and
@@ -239,8 +245,8 @@ func endpoint(base, path string, q url.Values) (string, error) {
 
 // missingURL is the error for a provider without a URL a call needs.
 func missingURL(p *backend.Provider, field string) error {
-	return backend.Errorf(backend.EINVALID, "Provider %q has no usable %s.", p.ID, field).
-		WithHint("Set " + field + " for it in " + FileName + ".")
+	return newPlatformError(ReasonAppConfig, 0, "Set "+field+" for it in "+FileName+".",
+		"Provider %q has no usable %s.", p.ID, field)
 }
 
 // flexInt reads a JSON number or a number in a string ("5183944").

@@ -110,15 +110,14 @@ func (in *instagram) Revoke(ctx context.Context, p *backend.Provider, creds back
 
 // InstagramRefresh renews a long-lived Instagram token that is at least 24
 // hours old and not expired (GET {graph_url}/refresh_access_token?
-// grant_type=ig_refresh_token); the new one is valid for 60 days. client
-// may be nil.
+// grant_type=ig_refresh_token); the new one is valid for 60 days. A token
+// the platform finds too young gives ErrTooSoon. client may be nil.
 func InstagramRefresh(ctx context.Context, client *http.Client, p *backend.Provider, token string) (*backend.Grant, error) {
 	if token == "" {
 		return nil, backend.Errorf(backend.EINVALID, "There is no token to renew.")
 	}
-	in := &instagram{base: base{client: client, now: time.Now}}
+	k := &checker{base: base{client: client, now: time.Now}, kind: "instagram"}
 	c := newCaller(client, p, token)
-	q := url.Values{"grant_type": {"ig_refresh_token"}, "access_token": {token}}
-	g, err := in.longLived(ctx, c, p, "refresh_access_token", q, time.Now())
+	g, err := k.refreshInstagram(ctx, c, p, token)
 	return g, c.clean(err)
 }

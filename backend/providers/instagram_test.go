@@ -85,7 +85,7 @@ func TestInstagramErrors(t *testing.T) {
 		reason      string
 		want        string
 	}{
-		{"no secret", "", 0, "", backend.Credentials{ClientID: appID}, "", "needs the app secret"},
+		{"no secret", "", 0, "", backend.Credentials{ClientID: appID}, ReasonAppConfig, "needs the app secret"},
 		{"checkpoint", "GET /access_token", 400, graphErr(190, 0, "Error validating access token: You cannot access the app till you log in to www.instagram.com and follow the instructions given."), testCreds, ReasonCheckpoint, "security check"},
 		{"basic display token", "GET /access_token", 400, `{"error":{"message":"Unsupported request - method type: get","type":"IGApiException","code":100,"fbtrace_id":"AnH"}}`, testCreds, ReasonUnknown, "error 100"},
 		{"profile html", "GET /me", 200, "<html>Instagram</html>", testCreds, ReasonBadResponse, "web page"},
@@ -101,8 +101,8 @@ func TestInstagramErrors(t *testing.T) {
 			f := newFake(t, routes)
 			p := fakeProvider(t, "instagram", f)
 			err := NewPlatform(p, f.srv.Client()).Complete(context.Background(), p, tc.creds, &backend.Grant{AccessToken: tokShort})
-			if err == nil || ReasonOf(err) != tc.reason || !strings.Contains(backend.ErrorMessage(err), tc.want) {
-				t.Errorf("err = %v (%q), want %q containing %q", err, ReasonOf(err), tc.reason, tc.want)
+			if err == nil || DetailOf(err) != tc.reason || !strings.Contains(backend.ErrorMessage(err), tc.want) {
+				t.Errorf("err = %v (%q), want %q containing %q", err, DetailOf(err), tc.reason, tc.want)
 			}
 			assertNoSecret(t, err)
 		})
@@ -126,7 +126,7 @@ func TestInstagramRefresh(t *testing.T) {
 	f = newFake(t, routes)
 	p = fakeProvider(t, "instagram", f)
 	_, err = InstagramRefresh(context.Background(), f.srv.Client(), p, tokLong)
-	if ReasonOf(err) != ReasonExpired || !strings.Contains(err.Error(), "Instagram") {
+	if DetailOf(err) != ReasonExpired || !strings.Contains(err.Error(), "Instagram") {
 		t.Errorf("expired: %v", err)
 	}
 	assertNoSecret(t, err)

@@ -364,7 +364,7 @@ func TestCompleteErrors(t *testing.T) {
 				if err == nil {
 					t.Fatal("no error")
 				}
-				if got := ReasonOf(err); got != tc.reason {
+				if got := DetailOf(err); got != tc.reason {
 					t.Errorf("reason = %q, want %q (%v)", got, tc.reason, err)
 				}
 				if msg := backend.ErrorMessage(err); !strings.Contains(msg, tc.want) || !strings.Contains(msg, p.Name) {
@@ -389,7 +389,7 @@ func TestTransportErrors(t *testing.T) {
 	dead.Close()
 	p := &backend.Provider{ID: "acme", Name: "Acme", Custom: true, IdentityURL: deadURL + "/userinfo?access_token=" + tokAccess}
 	err := PlatformFor(p).Complete(context.Background(), p, testCreds, &backend.Grant{AccessToken: tokAccess})
-	if ReasonOf(err) != ReasonUnavailable || backend.ErrorCode(err) != backend.EUNAVAILABLE || !strings.Contains(err.Error(), "Could not reach Acme") {
+	if DetailOf(err) != ReasonUnavailable || backend.ErrorCode(err) != backend.EUNAVAILABLE || !strings.Contains(err.Error(), "Could not reach Acme") {
 		t.Errorf("unreachable: %v", err)
 	}
 	assertNoSecret(t, err)
@@ -404,13 +404,13 @@ func TestTransportErrors(t *testing.T) {
 	client := slow.srv.Client()
 	client.Timeout = 50 * time.Millisecond
 	err = NewPlatform(p, client).Complete(context.Background(), p, testCreds, &backend.Grant{AccessToken: tokAccess})
-	if ReasonOf(err) != ReasonUnavailable || !strings.Contains(err.Error(), "did not answer in time") {
+	if DetailOf(err) != ReasonUnavailable || !strings.Contains(err.Error(), "did not answer in time") {
 		t.Errorf("timeout: %v", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	err = NewPlatform(p, slow.srv.Client()).Complete(ctx, p, testCreds, &backend.Grant{AccessToken: tokAccess})
-	if ReasonOf(err) != ReasonUnavailable || !strings.Contains(err.Error(), "cancelled") {
+	if DetailOf(err) != ReasonUnavailable || !strings.Contains(err.Error(), "cancelled") {
 		t.Errorf("cancelled: %v", err)
 	}
 }
@@ -541,8 +541,8 @@ func TestRevoke(t *testing.T) {
 					t.Fatalf("err = %v, want EINVALID", err)
 				}
 			default:
-				if ReasonOf(err) != tc.wantErr {
-					t.Fatalf("err = %v (reason %q), want reason %q", err, ReasonOf(err), tc.wantErr)
+				if DetailOf(err) != tc.wantErr {
+					t.Fatalf("err = %v (reason %q), want reason %q", err, DetailOf(err), tc.wantErr)
 				}
 			}
 			assertNoSecret(t, err)
@@ -599,7 +599,7 @@ func TestErrorsNeverShowSecrets(t *testing.T) {
 				t.Fatal("Complete: no error")
 			}
 			assertNoSecret(t, err)
-			if !strings.Contains(backend.ErrorMessage(err), "[hidden]") && ReasonOf(err) != ReasonInvalidToken {
+			if !strings.Contains(backend.ErrorMessage(err), "[hidden]") && DetailOf(err) != ReasonInvalidToken {
 				t.Logf("Complete error (no echo shown): %v", err)
 			}
 			if err := pl.Revoke(context.Background(), p, testCreds, tokAccess, tokRefresh); err != nil {
@@ -616,18 +616,21 @@ func TestErrorsNeverShowSecrets(t *testing.T) {
 	}
 }
 
-func TestReasonOf(t *testing.T) {
-	pe := newPlatformError(ReasonExpired, 400, reconnectHint, "The token has expired")
+func TestDetailOf(t *testing.T) {
+	pe := newPlatformError(ReasonAppRemoved, 400, reconnectHint, "The app was removed")
 	wrapped := fmt.Errorf("refresh: %w", pe)
-	if ReasonOf(wrapped) != ReasonExpired || !pe.NeedsReconnect() {
-		t.Error("ReasonOf or NeedsReconnect")
+	if DetailOf(wrapped) != ReasonAppRemoved || !pe.NeedsReconnect() {
+		t.Error("DetailOf or NeedsReconnect")
+	}
+	if ReasonOf(wrapped) != backend.ReasonRevoked || ReasonOf(nil) != "" || ReasonOf(errors.New("x")) != backend.ReasonUnknown {
+		t.Error("ReasonOf gives the backend reason code")
 	}
 	var be *backend.Error
 	if !errors.As(wrapped, &be) || be.Code != backend.EINVALID || be.Hint != reconnectHint {
 		t.Error("a PlatformError must unwrap to its *backend.Error")
 	}
-	if ReasonOf(errors.New("x")) != "" || ReasonOf(nil) != "" {
-		t.Error("ReasonOf of a plain error")
+	if DetailOf(errors.New("x")) != "" || DetailOf(nil) != "" {
+		t.Error("DetailOf of a plain error")
 	}
 	if newPlatformError(ReasonRateLimited, 429, "", "x").NeedsReconnect() {
 		t.Error("rate limits do not need a reconnect")

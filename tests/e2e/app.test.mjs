@@ -18,7 +18,10 @@ mkdirSync(out, { recursive: true });
 const TOKEN_PAGE = 'EAAtest-e2e-SECRET-token-0001';
 const REFRESH_PAGE = 'rt-e2e-SECRET-refresh-0001';
 const TOKEN_INSTAGRAM = 'IGtest-e2e-SECRET-token-0002';
-const secrets = [TOKEN_PAGE, REFRESH_PAGE, TOKEN_INSTAGRAM];
+// The Facebook developer app's secret, set through the connect dialog; it
+// belongs in the keychain only, like the tokens.
+const FACEBOOK_APP_SECRET = 'fbapp-e2e-SECRET-secret-0004';
+const secrets = [TOKEN_PAGE, REFRESH_PAGE, TOKEN_INSTAGRAM, FACEBOOK_APP_SECRET];
 
 /** @type {import('playwright-core').Browser} */
 let browser;
@@ -336,6 +339,94 @@ test('the overview shows every status with words and colours', async () => {
   await shot('overview-light.png');
 });
 
+test('the providers panel lists every platform and what each still needs', async () => {
+  await page.click(tid('providers-button'));
+  const dialog = page.locator(tid('dialog-providers'));
+  await dialog.waitFor();
+  const options = dialog.locator(tid('provider-option'));
+  await options.first().waitFor();
+  const ids = await options.evaluateAll((els) => els.map((e) => e.dataset.provider));
+  for (const id of ['facebook', 'instagram', 'linkedin', 'google', 'x']) assert.ok(ids.includes(id), `${id} is listed`);
+  // A fresh data folder: nothing is set up yet, and each row says what is missing.
+  assert.deepEqual(await options.evaluateAll((els) => [...new Set(els.map((e) => e.dataset.ready))]), ['false']);
+  assert.match(await dialog.locator(`${tid('provider-option')}[data-provider="facebook"]`).innerText(), /client id/i);
+  assert.match(await dialog.locator(tid('providers-count')).innerText(), new RegExp(`^0 of ${ids.length} set up$`));
+  await page.waitForTimeout(200);
+  await shot('providers-light.png');
+
+  // The address to register: exact for Facebook, without a port where any port is accepted.
+  await dialog.locator(`${tid('provider-option')}[data-provider="facebook"]`).click();
+  await dialog.locator(tid('provider-setup')).waitFor();
+  assert.equal(await dialog.locator(tid('setup-redirect-uri')).inputValue(), 'http://127.0.0.1:53682/callback');
+  await dialog.locator(tid('providers-back')).click();
+  await dialog.locator(`${tid('provider-option')}[data-provider="google"]`).click();
+  assert.equal(await dialog.locator(tid('setup-redirect-uri')).inputValue(), 'http://127.0.0.1/callback');
+  assert.match(await dialog.locator(tid('provider-setup')).innerText(), /any port/);
+
+  // Escape steps back to the list first, then closes.
+  await page.keyboard.press('Escape');
+  await dialog.locator(tid('provider-picker')).waitFor();
+  await page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'detached' });
+});
+
+test('connecting a Facebook account starts by setting up the developer app', async () => {
+  await card('Acme Bakery').locator(tid('client-connect')).click();
+  const dialog = page.locator(tid('dialog-connect'));
+  await dialog.waitFor();
+  assert.equal(await dialog.locator(`${tid('connect-client')} option:checked`).innerText(), 'Acme Bakery');
+  const facebook = dialog.locator(`${tid('provider-option')}[data-provider="facebook"]`);
+  assert.equal(await facebook.getAttribute('data-ready'), 'false');
+  await facebook.click();
+
+  // Not set up: the guide, the exact redirect URI, the console link, the app's fields.
+  const form = dialog.locator(tid('provider-setup'));
+  await form.waitFor();
+  assert.ok((await form.locator(`${tid('setup-guide')} li`).count()) >= 3, 'the guide has its steps');
+  assert.equal(await form.locator(tid('setup-redirect-uri')).inputValue(), 'http://127.0.0.1:53682/callback');
+  assert.ok(await form.locator(tid('setup-redirect-uri-copy')).isVisible());
+  assert.equal(await form.locator(tid('setup-console-link')).getAttribute('href'), 'https://developers.facebook.com/apps');
+  assert.equal(await form.locator(tid('setup-client-secret')).getAttribute('type'), 'password');
+  await page.waitForTimeout(200);
+  await shot('connect-setup-light.png');
+
+  // Facebook needs the secret; without it nothing is saved.
+  await form.locator(tid('setup-client-id')).fill('1234567890123');
+  await dialog.locator(tid('setup-save')).click();
+  assert.match(await form.locator(tid('setup-error')).innerText(), /client secret/i);
+
+  await form.locator(tid('setup-client-secret')).fill(FACEBOOK_APP_SECRET);
+  await dialog.locator(tid('setup-save')).click();
+
+  // Ready: the permissions to ask for, all ticked, and the login button.
+  const scopes = dialog.locator(tid('connect-scope'));
+  await scopes.first().waitFor();
+  assert.ok((await scopes.count()) >= 3);
+  assert.deepEqual([...new Set(await scopes.evaluateAll((els) => els.map((e) => e.checked)))], [true]);
+  assert.equal(await dialog.locator(`${tid('connect-provider')} ${tid('setup-badge')}`).getAttribute('data-ready'), 'true');
+  assert.equal(await dialog.locator(tid('connect-login')).innerText(), 'Log in with Facebook');
+  await page.waitForTimeout(200);
+  await shot('connect-ready-light.png');
+  await assertNoSecretsInPage();
+  await page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'detached' });
+
+  // The backend agrees, and the providers panel shows Facebook as ready.
+  const setups = await backend('ProviderSetups');
+  const fb = setups.find((p) => p.id === 'facebook');
+  assert.equal(fb.configured, true);
+  assert.equal(fb.client_id, '1234567890123');
+  assert.equal(fb.has_secret, true);
+  await page.click(tid('providers-button'));
+  const providers = page.locator(tid('dialog-providers'));
+  const row = providers.locator(`${tid('provider-option')}[data-provider="facebook"]`);
+  await row.waitFor();
+  assert.equal(await row.getAttribute('data-ready'), 'true');
+  assert.match(await row.innerText(), /1234567890123/);
+  await page.keyboard.press('Escape');
+  await providers.waitFor({ state: 'detached' });
+});
+
 test('a client can be renamed and deleted from its menu', async () => {
   const menuAction = async (client, action) => {
     await card(client).locator(tid('client-menu-button')).click();
@@ -391,6 +482,13 @@ test('the dark theme can be chosen and is remembered', async () => {
   await page.waitForTimeout(300); // let the slide-in finish
   await shot('panel-dark.png');
   await page.keyboard.press('Escape');
+
+  await page.click(tid('connect-button'));
+  await page.locator(tid('provider-option')).first().waitFor();
+  await page.waitForTimeout(200);
+  await shot('connect-dark.png');
+  await page.keyboard.press('Escape');
+  await page.locator(tid('dialog-connect')).waitFor({ state: 'detached' });
 
   await page.click(tid('import-token-button'));
   await page.locator(tid('dialog-import')).waitFor();

@@ -15,6 +15,13 @@ describe('statusChip', () => {
     expect(chip.description.length).toBeGreaterThan(10);
   });
 
+  it('advises a reconnect instead of an import where one is possible', () => {
+    expect(statusChip('expired').description).toMatch(/import/);
+    expect(statusChip('expired', true).description).toMatch(/reconnect/);
+    expect(statusChip('expired', true).label).toBe('Expired');
+    expect(statusChip('healthy', true)).toEqual(statusChip('healthy'));
+  });
+
   it('shows statuses it does not know as unknown, in grey', () => {
     expect(statusChip('something-new')).toEqual(statusChip('unknown'));
     expect(statusChip('')).toEqual(statusChip('unknown'));
@@ -66,6 +73,8 @@ describe('eventTitle', () => {
     expect(eventTitle('account.imported')).toBe('Imported');
     expect(eventTitle('account.renamed')).toBe('Renamed');
     expect(eventTitle('account.refresh_failed')).toBe('Refresh failed');
+    expect(eventTitle('account.reconnected')).toBe('Reconnected');
+    expect(eventTitle('account.connect_failed')).toBe('Login failed');
   });
 });
 

@@ -20,9 +20,21 @@ const chips: Record<string, Chip> = {
   unknown: { label: 'Unknown', tone: 'muted', description: 'Tokenwarden does not know when this token expires.' },
 };
 
-/** statusChip says how a backend status is shown. Unknown values show as "Unknown". */
-export function statusChip(status: string): Chip {
-  return chips[status] ?? chips.unknown;
+/** What to do instead of importing, for accounts connected through the browser. */
+const reconnectWords: Record<string, string> = {
+  expiring: 'Expires soon; reconnect before it does.',
+  expired: 'The token has expired; reconnect to renew it.',
+  invalid: 'The platform rejected this token; reconnect to renew it.',
+};
+
+/**
+ * statusChip says how a backend status is shown. Unknown values show as
+ * "Unknown". For an account that can be reconnected the advice says so.
+ */
+export function statusChip(status: string, reconnectable = false): Chip {
+  const chip = chips[status] ?? chips.unknown;
+  const words = reconnectable ? reconnectWords[status] : undefined;
+  return words ? { ...chip, description: words } : chip;
 }
 
 /** The summary strip's buckets, in the order they are shown. */
@@ -84,6 +96,11 @@ export function providerLook(id: string, name = ''): ProviderLook {
 
 const kindWords: Record<string, string> = {
   'account.imported': 'Imported',
+  'account.connected': 'Connected',
+  'account.reconnected': 'Reconnected',
+  'account.connect_failed': 'Login failed',
+  'account.revoked': 'Revoked',
+  'provider.credentials_set': 'App details saved',
   'account.renamed': 'Renamed',
   'account.deleted': 'Deleted',
   'client.created': 'Client added',

@@ -1,4 +1,5 @@
-import type { AccountView, ClientGroup, Overview } from '../lib/api';
+import { vi } from 'vitest';
+import type { AccountView, ClientGroup, ConnectResult, Overview, ProviderSetup } from '../lib/api';
 
 export function account(over: Partial<AccountView> = {}): AccountView {
   return {
@@ -14,6 +15,14 @@ export function account(over: Partial<AccountView> = {}): AccountView {
     has_refresh_token: false,
     reason: '',
     created_at: '2026-11-01T10:00:00Z',
+    kind: '',
+    parent_id: '',
+    identity_name: '',
+    identity_email: '',
+    identity_handle: '',
+    scopes: [],
+    connected_at: '',
+    connected: false,
     ...over,
   };
 }
@@ -41,5 +50,76 @@ export function overview(groups: ClientGroup[], over: Partial<Overview> = {}): O
     data_dir: '/tmp/tw',
     counts,
     ...over,
+  };
+}
+
+export function setup(over: Partial<ProviderSetup> = {}): ProviderSetup {
+  return {
+    id: 'facebook',
+    name: 'Facebook',
+    custom: false,
+    configured: false,
+    missing_setup: 'client id',
+    client_id: '',
+    has_secret: false,
+    needs_secret: true,
+    redirect_uri: 'http://127.0.0.1:53682/callback',
+    setup: 'Create a Business app at developers.facebook.com/apps.\nAdd exactly http://127.0.0.1:53682/callback as a redirect URI.\nCopy the App ID and App Secret.',
+    console_url: 'https://developers.facebook.com/apps',
+    scopes: [
+      { name: 'public_profile', purpose: 'Shows whose Facebook account this is.' },
+      { name: 'pages_show_list', purpose: 'Lists the Pages this person manages.' },
+      { name: 'pages_manage_posts', purpose: 'Publishes posts on the Pages.' },
+    ],
+    ...over,
+  };
+}
+
+/** A connected Facebook login, as Connect resolves. */
+export function connectResult(over: Partial<ConnectResult> = {}): ConnectResult {
+  const login = account({
+    id: 'acc_login',
+    label: 'Anna Smith',
+    identity_name: 'Anna Smith',
+    identity_email: 'anna@example.com',
+    scopes: ['public_profile', 'pages_show_list', 'pages_manage_posts'],
+    connected: true,
+    connected_at: '2026-11-20T10:00:00Z',
+  });
+  return {
+    account: login,
+    children: ['Florist', 'Gym'].map((name, i) =>
+      account({ id: `acc_page${i}`, label: name, kind: 'page', parent_id: 'acc_login', connected: true }),
+    ),
+    changes: { scopes_gained: [], scopes_lost: [], assets_gained: [], assets_lost: [], identity_changed: false },
+    ...over,
+  };
+}
+
+/**
+ * fakeRuntime puts a stand-in for the Wails runtime on window.runtime, as
+ * wailsjs/runtime/runtime.js calls it, and lets a test emit Go's events.
+ */
+export function fakeRuntime() {
+  const listeners = new Map<string, Set<(...data: unknown[]) => void>>();
+  const runtime = {
+    EventsOnMultiple: vi.fn((name: string, cb: (...data: unknown[]) => void) => {
+      if (!listeners.has(name)) listeners.set(name, new Set());
+      listeners.get(name)!.add(cb);
+      return () => listeners.get(name)?.delete(cb);
+    }),
+    EventsOff: vi.fn((...names: string[]) => names.forEach((n) => listeners.delete(n))),
+    BrowserOpenURL: vi.fn(),
+    ClipboardSetText: vi.fn().mockResolvedValue(true),
+  };
+  (window as unknown as { runtime: unknown }).runtime = runtime;
+  return {
+    runtime,
+    emit(name: string, ...data: unknown[]) {
+      for (const cb of listeners.get(name) ?? []) cb(...data);
+    },
+    listening(name: string): number {
+      return listeners.get(name)?.size ?? 0;
+    },
   };
 }

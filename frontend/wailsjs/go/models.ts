@@ -414,3 +414,62 @@ export namespace main {
 
 }
 
+export namespace notify {
+	
+	export class QuietHours {
+	    enabled: boolean;
+	    start: string;
+	    end: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new QuietHours(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.enabled = source["enabled"];
+	        this.start = source["start"];
+	        this.end = source["end"];
+	    }
+	}
+	export class Settings {
+	    enabled: boolean;
+	    thresholds: number[];
+	    quiet_hours: QuietHours;
+	    start_at_login: boolean;
+	    warning_days: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new Settings(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.enabled = source["enabled"];
+	        this.thresholds = source["thresholds"];
+	        this.quiet_hours = this.convertValues(source["quiet_hours"], QuietHours);
+	        this.start_at_login = source["start_at_login"];
+	        this.warning_days = source["warning_days"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+
+}
+

@@ -42,6 +42,10 @@ export function ImportAccount(arg1) {
   return window['go']['main']['App']['ImportAccount'](arg1);
 }
 
+export function NotificationSettings() {
+  return window['go']['main']['App']['NotificationSettings']();
+}
+
 export function Overview() {
   return window['go']['main']['App']['Overview']();
 }
@@ -66,6 +70,14 @@ export function RenameClient(arg1, arg2) {
   return window['go']['main']['App']['RenameClient'](arg1, arg2);
 }
 
+export function SaveNotificationSettings(arg1) {
+  return window['go']['main']['App']['SaveNotificationSettings'](arg1);
+}
+
 export function SetProviderCredentials(arg1, arg2, arg3) {
   return window['go']['main']['App']['SetProviderCredentials'](arg1, arg2, arg3);
+}
+
+export function Snooze(arg1, arg2) {
+  return window['go']['main']['App']['Snooze'](arg1, arg2);
 }

@@ -14,6 +14,8 @@ import (
 	"github.com/tokenwarden/tokenwarden/backend/accounts"
 	"github.com/tokenwarden/tokenwarden/backend/autostart"
 	"github.com/tokenwarden/tokenwarden/backend/deeplink"
+	"github.com/tokenwarden/tokenwarden/backend/lock"
+	"github.com/tokenwarden/tokenwarden/backend/monitor"
 	"github.com/tokenwarden/tokenwarden/backend/notify"
 )
 
@@ -41,6 +43,10 @@ type App struct {
 	// notifier raises notifications; store is what it keeps its state in.
 	notifier *notify.Notifier
 	store    notify.Store
+	// monitor checks and renews tokens in the background.
+	monitor     *monitor.Monitor
+	cancelCheck context.CancelFunc
+	notifyTimer *time.Timer
 }
 
 // NewApp returns the facade over svc; openErr is set when the backend could
@@ -129,6 +135,20 @@ type AccountView struct {
 	// Connected says the account was authorized through the browser and so
 	// can be reconnected in one click.
 	Connected bool `json:"connected"`
+	// Renews: the tokens renew without the user. ReconnectBy is the date by
+	// which the user must log in again, with ReconnectPhrase ("in 3 days").
+	Renews          bool   `json:"renews"`
+	ReconnectBy     string `json:"reconnect_by"`
+	ReconnectPhrase string `json:"reconnect_phrase"`
+	// The last check: when, when the next one is due, and what went wrong in
+	// plain words (Problem and Action from the reason code).
+	LastCheckedAt     string            `json:"last_checked_at"`
+	LastCheckedPhrase string            `json:"last_checked_phrase"`
+	NextCheckAt       string            `json:"next_check_at"`
+	Problem           string            `json:"problem"`
+	Action            string            `json:"action"`
+	LastError         string            `json:"last_error"`
+	Usage             map[string]string `json:"usage"`
 }
 
 // EventView is one history entry.
@@ -241,6 +261,25 @@ func accountView(e *accounts.Entry, now time.Time) AccountView {
 		v.ConnectedAt = e.ConnectedAt.Format(time.RFC3339)
 	}
 	v.Connected = e.ConnectedAt != nil || e.Identity.ExternalID != ""
+	v.Renews, v.LastError, v.Usage = e.Renews, e.LastError, e.Usage
+	if v.Usage == nil {
+		v.Usage = map[string]string{}
+	}
+	if e.ReconnectBy != nil {
+		v.ReconnectBy = e.ReconnectBy.Format(time.RFC3339)
+		v.ReconnectPhrase = backend.Relative(*e.ReconnectBy, now)
+	}
+	if e.LastCheckedAt != nil {
+		v.LastCheckedAt = e.LastCheckedAt.Format(time.RFC3339)
+		v.LastCheckedPhrase = backend.Relative(*e.LastCheckedAt, now)
+	}
+	if e.NextCheckAt != nil {
+		v.NextCheckAt = e.NextCheckAt.Format(time.RFC3339)
+	}
+	if e.Invalid || e.Reason != "" {
+		d := backend.Diagnose(e.Reason)
+		v.Problem, v.Action = d.Problem, d.Action
+	}
 	return v
 }
 
@@ -309,6 +348,7 @@ func (a *App) ImportAccount(form ImportForm) (*AccountView, error) {
 		return nil, a.userError(err)
 	}
 	a.recordKeychain(nil) // the keychain just worked
+	a.changed()
 	return a.entry(ctx, svc, acc.ID)
 }
 
@@ -480,6 +520,7 @@ func (a *App) Connect(form ConnectForm) (*ConnectResultView, error) {
 	if err != nil {
 		return nil, a.userError(err)
 	}
+	a.changed()
 	return connectView(res, svc.Now()), nil
 }
 
@@ -500,6 +541,7 @@ func (a *App) Reconnect(accountID string) (*ConnectResultView, error) {
 	if err != nil {
 		return nil, a.userError(err)
 	}
+	a.changed()
 	return connectView(res, svc.Now()), nil
 }
 
@@ -653,7 +695,134 @@ func (a *App) domReady(ctx context.Context) {
 	if link != "" {
 		a.HandleLink(link)
 	}
+	a.startMonitor(ctx)
 	a.notify(ctx)
+}
+
+// Events about checks.
+const (
+	// EventAccountChecked carries a monitor.Result after any check.
+	EventAccountChecked = "account:checked"
+	// EventCheckProgress carries {done, total} while "Check now" runs.
+	EventCheckProgress = "check:progress"
+)
+
+// startMonitor runs the background checks for as long as the window lives.
+// It starts here rather than at startup because on Linux Wails runs startup
+// before it knows whether this is a second instance about to exit.
+func (a *App) startMonitor(ctx context.Context) {
+	if a.monitor == nil || a.svc == nil {
+		return
+	}
+	// Holding the window lock tells "tokenwarden check" from cron that this
+	// window raises the notifications; the OS frees it when the process ends.
+	probe, cancel := context.WithTimeout(ctx, time.Second)
+	if _, err := lock.Lock(probe, a.dataDir, windowLock); err != nil {
+		log.Printf("another window seems to run on this data folder: %v", err)
+	}
+	cancel()
+	go func() {
+		if err := a.monitor.Run(ctx); err != nil && ctx.Err() == nil {
+			log.Printf("monitor stopped: %v", err)
+		}
+	}()
+}
+
+// checked tells the window about a finished check and raises notifications
+// once the burst of checks is over. It is the monitor's OnResult.
+func (a *App) checked(r *monitor.Result) {
+	if a.desktop != nil {
+		a.desktop.Emit(EventAccountChecked, r)
+	}
+	a.notifySoon()
+}
+
+// changed wakes the monitor after an account was added or renewed, so its
+// schedule counts the new dates.
+func (a *App) changed() {
+	if a.monitor != nil {
+		a.monitor.Poke()
+	}
+}
+
+// notifySoon raises notifications shortly after a burst of checks ends,
+// once for the burst rather than once per account.
+func (a *App) notifySoon() {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.notifyTimer != nil {
+		a.notifyTimer.Stop()
+	}
+	a.notifyTimer = time.AfterFunc(2*time.Second, func() { a.notify(context.Background()) })
+}
+
+// CheckSummary is what "Check now" did.
+type CheckSummary struct {
+	Checked   int               `json:"checked"`
+	Renewed   int               `json:"renewed"`
+	Attention int               `json:"attention"`
+	Results   []*monitor.Result `json:"results"`
+}
+
+// CheckNow checks one account (accountID), one client's accounts
+// (clientID) or all (both empty) now, sending EventCheckProgress as it goes.
+// CancelCheck stops it.
+func (a *App) CheckNow(accountID, clientID string) (*CheckSummary, error) {
+	if a.monitor == nil {
+		return nil, a.userError(a.openErr)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	a.mu.Lock()
+	if a.cancelCheck != nil {
+		a.mu.Unlock()
+		cancel()
+		return nil, a.userError(backend.Errorf(backend.ECONFLICT, "A check is already running.").WithHint("Wait for it or cancel it."))
+	}
+	a.cancelCheck = cancel
+	a.mu.Unlock()
+	defer func() {
+		a.mu.Lock()
+		a.cancelCheck = nil
+		a.mu.Unlock()
+		cancel()
+	}()
+	var results []*monitor.Result
+	if accountID != "" {
+		r, err := a.monitor.Check(ctx, accountID, true)
+		if err != nil {
+			return nil, a.userError(err)
+		}
+		results = []*monitor.Result{r}
+	} else {
+		var err error
+		results, err = a.monitor.CheckMany(ctx, backend.AccountFilter{ClientID: clientID}, func(done, total int, _ *monitor.Result) {
+			a.desktop.Emit(EventCheckProgress, map[string]int{"done": done, "total": total})
+		})
+		if err != nil {
+			return nil, a.userError(err)
+		}
+	}
+	sum := &CheckSummary{Results: results}
+	for _, r := range results {
+		sum.Checked++
+		if r.Refreshed {
+			sum.Renewed++
+		}
+		if r.NeedsAttention() {
+			sum.Attention++
+		}
+	}
+	a.notify(context.Background())
+	return sum, nil
+}
+
+// CancelCheck stops a running "Check now"; checks already under way finish.
+func (a *App) CancelCheck() {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.cancelCheck != nil {
+		a.cancelCheck()
+	}
 }
 
 // secondInstance runs when the binary is launched again: it brings this
@@ -676,6 +845,7 @@ func (a *App) HandleLink(raw string) error {
 		log.Printf("%v", backend.ErrorMessage(err))
 		return a.userError(err)
 	}
+	log.Printf("link: %s %s", l.Action, l.AccountID)
 	return a.act(l.Action, l.AccountID)
 }
 

@@ -10,6 +10,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/wailsapp/wails/v2"
 	"github.com/wailsapp/wails/v2/pkg/menu"
@@ -25,6 +26,8 @@ import (
 	"github.com/tokenwarden/tokenwarden/backend/cli"
 	"github.com/tokenwarden/tokenwarden/backend/deeplink"
 	"github.com/tokenwarden/tokenwarden/backend/keychain"
+	"github.com/tokenwarden/tokenwarden/backend/lock"
+	"github.com/tokenwarden/tokenwarden/backend/monitor"
 	"github.com/tokenwarden/tokenwarden/backend/notify"
 	"github.com/tokenwarden/tokenwarden/backend/oauth"
 	"github.com/tokenwarden/tokenwarden/backend/providers"
@@ -107,6 +110,7 @@ func openService(dataDir string) (svc *accounts.Service, db *sqlite.DB, warnings
 	}
 	catalogue, warnings := providers.Load(dataDir)
 	svc = accounts.New(db, keychain.New(keychain.Namespace(dataDir)), catalogue)
+	svc.DataDir = dataDir
 	svc.Authorizer = oauth.Authorizer{}
 	svc.Platforms = providers.PlatformFor
 	svc.Discover = oauth.FillFromDiscovery
@@ -118,19 +122,64 @@ func openService(dataDir string) (svc *accounts.Service, db *sqlite.DB, warnings
 	return svc, db, warnings, nil
 }
 
+// newMonitor builds the token checker over the service's data.
+func newMonitor(svc *accounts.Service, dataDir string) *monitor.Monitor {
+	return &monitor.Monitor{
+		Store: svc.Store, Secrets: svc.Secrets, Providers: svc.Providers, Credentials: svc.Credentials,
+		Checkers: providers.CheckerFor, ReasonOf: providers.Reason, RetryAfterOf: providers.RetryAfter,
+		TooSoon: providers.ErrTooSoon, Discover: oauth.FillFromDiscovery, DataDir: dataDir, Window: svc.Window,
+	}
+}
+
+// windowLock is held by the window for as long as it runs, so that a "check"
+// from cron knows whether the window will raise the notifications.
+const windowLock = "window"
+
+// notifyWithoutWindow raises due notifications with beeep, unless a window
+// is running (it notifies with its Reconnect button instead).
+func notifyWithoutWindow(ctx context.Context, svc *accounts.Service, db *sqlite.DB, dataDir string) error {
+	probe, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
+	defer cancel()
+	unlock, err := lock.Lock(probe, dataDir, windowLock)
+	if err != nil {
+		return nil // the window holds the lock and notifies itself
+	}
+	defer unlock()
+	entries, err := svc.Entries(ctx, backend.AccountFilter{})
+	if err != nil {
+		return err
+	}
+	n := &notify.Notifier{Store: db, Sender: notify.BeeepSender{}}
+	_, err = n.Run(ctx, accounts.NotifyCandidates(entries))
+	return err
+}
+
 func runCLI(dataDir string, args []string) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	var db *sqlite.DB
+	var svc *accounts.Service
 	env := &cli.Env{
 		Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Version: version, Open: browser.Open,
+		Monitor: func() (*monitor.Monitor, error) {
+			if svc == nil {
+				return nil, backend.Errorf(backend.EINTERNAL, "The data folder is not open.")
+			}
+			return newMonitor(svc, dataDir), nil
+		},
+		AfterCheck: func(ctx context.Context) error {
+			if svc == nil || db == nil {
+				return nil
+			}
+			return notifyWithoutWindow(ctx, svc, db, dataDir)
+		},
 		Service: func() (*accounts.Service, error) {
-			svc, d, warnings, err := openService(dataDir)
+			s, d, warnings, err := openService(dataDir)
 			for _, w := range warnings {
 				fmt.Fprintf(os.Stderr, "warning: %v\n", w)
 			}
-			db = d
-			return svc, err
+			svc, db = s, d
+			return s, err
 		},
 	}
 	code := cli.Run(ctx, env, args)
@@ -146,6 +195,8 @@ func runWindow(dataDir string, args []string) int {
 	if db != nil {
 		defer db.Close()
 		app.store = db
+		app.monitor = newMonitor(svc, dataDir)
+		app.monitor.OnResult = app.checked
 	}
 	for _, w := range warnings {
 		app.warnings = append(app.warnings, w.Error())

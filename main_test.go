@@ -149,7 +149,13 @@ func TestCommandLine(t *testing.T) {
 // memory) and the given output for the known test tokens.
 func assertNoSecrets(t *testing.T, dir, output string, secrets ...string) {
 	t.Helper()
-	files, _ := filepath.Glob(filepath.Join(dir, "*"))
+	var files []string
+	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			files = append(files, p)
+		}
+		return nil
+	})
 	if len(files) == 0 {
 		t.Fatal("no files in the data dir to scan")
 	}

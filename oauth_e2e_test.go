@@ -113,6 +113,17 @@ func TestConnectThroughRealOpenIDProvider(t *testing.T) {
 		t.Fatalf("status after connect = %v", rows)
 	}
 
+	// The monitor checks the token with the provider (RFC 7662 introspection).
+	var checks []map[string]any
+	r = run("", 0, "check", "--json")
+	if err := json.Unmarshal([]byte(r.stdout), &checks); err != nil || len(checks) != 1 || checks[0]["verdict"] != "valid" {
+		t.Fatalf("check = %s (%v)", r.stdout, err)
+	}
+	json.Unmarshal([]byte(run("", 0, "status", "--json").stdout), &rows)
+	if rows[0]["last_checked_at"] == nil || rows[0]["next_check_at"] == nil {
+		t.Errorf("status after check lacks check times: %v", rows[0])
+	}
+
 	run("", 0, "account", "rename", id, "Acme SSO admin")
 	r = run("", 0, "reconnect", id)
 	if !strings.Contains(r.stderr, "Reconnected") {

@@ -17,6 +17,14 @@ const (
 	EventConnectFailed      = "account.connect_failed"
 	EventAccountRevoked     = "account.revoked"
 	EventCredentialsSet     = "provider.credentials_set"
+	// Monitoring: a check's verdict (outcome ok, or failed with a reason), a
+	// renewal without the user, a check that got no verdict (network, rate
+	// limit, platform down), and something noticed while the token works
+	// (permissions lost, a Page reachable again).
+	EventAccountChecked     = "account.checked"
+	EventAccountRefreshed   = "account.refreshed"
+	EventAccountCheckFailed = "account.check_failed"
+	EventAccountFinding     = "account.finding"
 	// Notifications: one sent (outcome ok or failed), one acted on (the user
 	// clicked Reconnect or the body), an account snoozed or unsnoozed.
 	EventNotificationSent  = "notification.sent"

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/tokenwarden/tokenwarden/backend"
+	"github.com/tokenwarden/tokenwarden/backend/lock"
 )
 
 // ImportRequest is an existing token the user pastes in by hand.
@@ -169,6 +170,16 @@ func (s *Service) DeleteAccount(ctx context.Context, id string) (*DeleteResult, 
 	}); err != nil {
 		return nil, err
 	}
+	unlock, err := s.lockAccount(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	locked := true
+	defer func() {
+		if locked {
+			unlock()
+		}
+	}()
 	res := &DeleteResult{Deleted: 1 + len(children)}
 	if a.ParentID == "" {
 		res.Revoked, res.Note = s.revoke(ctx, a)
@@ -181,7 +192,7 @@ func (s *Service) DeleteAccount(ctx context.Context, id string) (*DeleteResult, 
 			}
 		}
 	}
-	err := s.Store.Update(ctx, func(tx backend.Tx) error {
+	err = s.Store.Update(ctx, func(tx backend.Tx) error {
 		c, err := tx.Client(a.ClientID)
 		if err != nil {
 			return err
@@ -215,6 +226,13 @@ func (s *Service) DeleteAccount(ctx context.Context, id string) (*DeleteResult, 
 	})
 	if err != nil {
 		return nil, err
+	}
+	unlock()
+	locked = false
+	if s.DataDir != "" {
+		for _, acc := range all { // the lock files of deleted accounts go too
+			_ = lock.Forget(ctx, s.DataDir, acc.ID)
+		}
 	}
 	return res, nil
 }

@@ -264,6 +264,11 @@ func (s *Service) Reconnect(ctx context.Context, req ReconnectRequest) (*Connect
 	if changes.IdentityChanged && (req.ConfirmIdentity == nil || !req.ConfirmIdentity(a.Identity, g.Identity)) {
 		return nil, ErrIdentityDeclined
 	}
+	unlock, err := s.lockAccount(ctx, a.ID)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
 	now := s.now()
 	oldScopes := a.Scopes
 	applyGrant(a, g, now)

@@ -186,4 +186,3 @@ func NotifyCandidates(entries []*Entry) []notify.Candidate {
 	}
 	return out
 }
-

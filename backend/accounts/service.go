@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/tokenwarden/tokenwarden/backend"
+	"github.com/tokenwarden/tokenwarden/backend/lock"
 )
 
 // Service is the one place the window and the command line go through.
@@ -22,6 +23,10 @@ type Service struct {
 	Discover   func(context.Context, *backend.Provider) error
 	// CustomProviders saves providers the user adds by issuer.
 	CustomProviders CustomProviders
+	// DataDir holds the per-account lock files shared with the monitor, so
+	// a reconnect or delete never interleaves with a background renewal.
+	// Empty: no cross-process locking (tests).
+	DataDir string
 	// Now is the clock; tests set it.
 	Now func() time.Time
 	// Window is how long before a deadline an account counts as expiring.
@@ -45,4 +50,17 @@ func event(kind, outcome, message string, c *backend.Client, a *backend.Account,
 		e.AccountID, e.AccountLabel, e.Provider = a.ID, a.Label, a.Provider
 	}
 	return e
+}
+
+// lockAccount takes the account's cross-process lock, the same one the
+// monitor holds while it renews tokens.
+func (s *Service) lockAccount(ctx context.Context, id string) (func(), error) {
+	if s.DataDir == "" {
+		return func() {}, nil
+	}
+	unlock, err := lock.Lock(ctx, s.DataDir, id)
+	if err != nil {
+		return nil, backend.Errorf(backend.EUNAVAILABLE, "The account is busy (a check is renewing its tokens).").WithHint("Try again in a moment.")
+	}
+	return unlock, nil
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/tokenwarden/tokenwarden/backend"
 	"github.com/tokenwarden/tokenwarden/backend/accounts"
+	"github.com/tokenwarden/tokenwarden/backend/monitor"
 )
 
 // Exit codes, as gh auth status uses them.
@@ -32,6 +33,11 @@ type Env struct {
 	Version string
 	// Open opens a URL in the system browser.
 	Open func(url string) error
+	// Monitor gives the token checker over the same data.
+	Monitor func() (*monitor.Monitor, error)
+	// AfterCheck runs after "check": it raises desktop notifications for
+	// accounts that need the user when no window is running to do it.
+	AfterCheck func(ctx context.Context) error
 }
 
 type command struct {

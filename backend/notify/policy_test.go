@@ -459,7 +459,6 @@ func TestQuiet(t *testing.T) {
 	}
 }
 
-
 func TestFallback(t *testing.T) {
 	t.Parallel()
 	var calls []string

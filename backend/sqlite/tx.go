@@ -272,7 +272,8 @@ func (t *Tx) Accounts(f backend.AccountFilter) ([]*backend.Account, error) {
 	var w where
 	w.add(f.ClientID != "", "client_id = ?", f.ClientID)
 	w.add(f.Provider != "", "provider = ?", f.Provider)
-	w.add(f.ParentID != "", "parent_id = ?", f.ParentID)
+	// The repeated "parent_id <> ''" lets SQLite use the partial index.
+	w.add(f.ParentID != "", "parent_id = ? AND parent_id <> ''", f.ParentID)
 	// rowid breaks ties in insertion order.
 	rows, err := t.tx.QueryContext(t.ctx, "SELECT "+accountColumns+" FROM accounts"+w.sql()+" ORDER BY created_at, rowid", w.args...)
 	if err != nil {

@@ -62,6 +62,16 @@ export namespace main {
 	    scopes: string[];
 	    connected_at: string;
 	    connected: boolean;
+	    renews: boolean;
+	    reconnect_by: string;
+	    reconnect_phrase: string;
+	    last_checked_at: string;
+	    last_checked_phrase: string;
+	    next_check_at: string;
+	    problem: string;
+	    action: string;
+	    last_error: string;
+	    usage: Record<string, string>;
 	
 	    static createFrom(source: any = {}) {
 	        return new AccountView(source);
@@ -89,7 +99,53 @@ export namespace main {
 	        this.scopes = source["scopes"];
 	        this.connected_at = source["connected_at"];
 	        this.connected = source["connected"];
+	        this.renews = source["renews"];
+	        this.reconnect_by = source["reconnect_by"];
+	        this.reconnect_phrase = source["reconnect_phrase"];
+	        this.last_checked_at = source["last_checked_at"];
+	        this.last_checked_phrase = source["last_checked_phrase"];
+	        this.next_check_at = source["next_check_at"];
+	        this.problem = source["problem"];
+	        this.action = source["action"];
+	        this.last_error = source["last_error"];
+	        this.usage = source["usage"];
 	    }
+	}
+	export class CheckSummary {
+	    checked: number;
+	    renewed: number;
+	    attention: number;
+	    results: monitor.Result[];
+	
+	    static createFrom(source: any = {}) {
+	        return new CheckSummary(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.checked = source["checked"];
+	        this.renewed = source["renewed"];
+	        this.attention = source["attention"];
+	        this.results = this.convertValues(source["results"], monitor.Result);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
 	export class ClientGroup {
 	    id: string;
@@ -411,6 +467,70 @@ export namespace main {
 	}
 	
 	
+
+}
+
+export namespace monitor {
+	
+	export class Result {
+	    account_id: string;
+	    label: string;
+	    client_id: string;
+	    client_name: string;
+	    provider: string;
+	    before: string;
+	    after: string;
+	    refreshed: boolean;
+	    verdict: string;
+	    reason: string;
+	    message: string;
+	    findings: string[];
+	    // Go type: time
+	    next_check_at?: any;
+	    skipped: boolean;
+	    error?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Result(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.account_id = source["account_id"];
+	        this.label = source["label"];
+	        this.client_id = source["client_id"];
+	        this.client_name = source["client_name"];
+	        this.provider = source["provider"];
+	        this.before = source["before"];
+	        this.after = source["after"];
+	        this.refreshed = source["refreshed"];
+	        this.verdict = source["verdict"];
+	        this.reason = source["reason"];
+	        this.message = source["message"];
+	        this.findings = source["findings"];
+	        this.next_check_at = this.convertValues(source["next_check_at"], null);
+	        this.skipped = source["skipped"];
+	        this.error = source["error"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 
 }
 

@@ -12,7 +12,11 @@ export function AddCustomProvider(arg1:main.CustomProviderForm):Promise<void>;
 
 export function AnswerIdentityChange(arg1:boolean):Promise<void>;
 
+export function CancelCheck():Promise<void>;
+
 export function CancelConnect():Promise<void>;
+
+export function CheckNow(arg1:string,arg2:string):Promise<main.CheckSummary>;
 
 export function Connect(arg1:main.ConnectForm):Promise<main.ConnectResultView>;
 

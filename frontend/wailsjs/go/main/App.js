@@ -18,8 +18,16 @@ export function AnswerIdentityChange(arg1) {
   return window['go']['main']['App']['AnswerIdentityChange'](arg1);
 }
 
+export function CancelCheck() {
+  return window['go']['main']['App']['CancelCheck']();
+}
+
 export function CancelConnect() {
   return window['go']['main']['App']['CancelConnect']();
+}
+
+export function CheckNow(arg1, arg2) {
+  return window['go']['main']['App']['CheckNow'](arg1, arg2);
 }
 
 export function Connect(arg1) {

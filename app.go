@@ -663,6 +663,7 @@ func (a *App) notificationResponse(actionID string, userInfo map[string]any) {
 		log.Printf("ignored a notification response: %v", err)
 		return
 	}
+	log.Printf("notification: %s %s", action, id)
 	if err := a.notifier.RecordAction(context.Background(), id, action); err != nil {
 		log.Printf("notification response for %s: %v", id, err)
 		return

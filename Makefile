@@ -43,7 +43,7 @@ vet:
 # D-Bus session with a throwaway HOME), real SQLite files, a real OpenID
 # provider (oauth2-mock-server) and a real notification daemon (dunst on Xvfb).
 unit:
-	TOKENWARDEN_REQUIRE_MOCK_OAUTH=1 TOKENWARDEN_REQUIRE_DUNST=1 \
+	TOKENWARDEN_REQUIRE_MOCK_OAUTH=1 TOKENWARDEN_REQUIRE_DUNST=1 TOKENWARDEN_REQUIRE_ICAL=1 \
 		xvfb-run -a -s "-screen 0 1280x860x24" scripts/with-keyring go test -race -count=1 ./...
 
 frontend-test:
@@ -54,6 +54,14 @@ e2e:
 	cd frontend && npm run build
 	go build -tags dev,$(TAGS) -o build/bin/tokenwarden-dev .
 	bash tests/e2e/run.sh
+	bash tests/e2e/notify.sh
+
+# Benchmarks (not part of make test): history queries over 1,000 accounts and
+# 1,000,000 events, and a check sweep of 1,000 and 10,000 accounts against a
+# fake platform with 50 ms latency and 100 requests/s.
+bench:
+	go test -run XXX -bench History -benchtime 200x ./backend/sqlite/
+	go test -run XXX -bench Sweep -benchtime 1x ./backend/monitor/
 
 clean:
 	rm -rf build/bin .cache

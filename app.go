@@ -14,6 +14,7 @@ import (
 	"github.com/tokenwarden/tokenwarden/backend/accounts"
 	"github.com/tokenwarden/tokenwarden/backend/autostart"
 	"github.com/tokenwarden/tokenwarden/backend/deeplink"
+	"github.com/tokenwarden/tokenwarden/backend/history"
 	"github.com/tokenwarden/tokenwarden/backend/lock"
 	"github.com/tokenwarden/tokenwarden/backend/monitor"
 	"github.com/tokenwarden/tokenwarden/backend/notify"
@@ -43,8 +44,10 @@ type App struct {
 	// notifier raises notifications; store is what it keeps its state in.
 	notifier *notify.Notifier
 	store    notify.Store
-	// monitor checks and renews tokens in the background.
+	// monitor checks and renews tokens in the background; history reads the
+	// log for the activity, health and deadline views and exports.
 	monitor     *monitor.Monitor
+	history     *history.Service
 	cancelCheck context.CancelFunc
 	notifyTimer *time.Timer
 }
@@ -621,11 +624,7 @@ func (a *App) AccountHistory(id string) ([]EventView, error) {
 	now := svc.Now()
 	out := make([]EventView, 0, len(events))
 	for _, e := range events {
-		out = append(out, EventView{
-			ID: e.ID, Time: e.Time.Format(time.RFC3339), TimePhrase: backend.Relative(e.Time, now),
-			ClientName: e.ClientName, AccountID: e.AccountID, AccountLabel: e.AccountLabel, Provider: e.Provider,
-			Kind: e.Kind, Outcome: e.Outcome, Reason: e.Reason, Message: e.Message,
-		})
+		out = append(out, eventView(e, now))
 	}
 	return out, nil
 }
@@ -722,6 +721,7 @@ func (a *App) startMonitor(ctx context.Context) {
 		log.Printf("another window seems to run on this data folder: %v", err)
 	}
 	cancel()
+	go a.pruneHistory(ctx)
 	go func() {
 		if err := a.monitor.Run(ctx); err != nil && ctx.Err() == nil {
 			log.Printf("monitor stopped: %v", err)

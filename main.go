@@ -25,6 +25,7 @@ import (
 	"github.com/tokenwarden/tokenwarden/backend/browser"
 	"github.com/tokenwarden/tokenwarden/backend/cli"
 	"github.com/tokenwarden/tokenwarden/backend/deeplink"
+	"github.com/tokenwarden/tokenwarden/backend/history"
 	"github.com/tokenwarden/tokenwarden/backend/keychain"
 	"github.com/tokenwarden/tokenwarden/backend/lock"
 	"github.com/tokenwarden/tokenwarden/backend/monitor"
@@ -197,6 +198,8 @@ func runWindow(dataDir string, args []string) int {
 		app.store = db
 		app.monitor = newMonitor(svc, dataDir)
 		app.monitor.OnResult = app.checked
+		app.history = history.New(db, svc.Providers)
+		app.history.Window = svc.Window
 	}
 	for _, w := range warnings {
 		app.warnings = append(app.warnings, w.Error())

@@ -25,6 +25,9 @@ const (
 	EventAccountRefreshed   = "account.refreshed"
 	EventAccountCheckFailed = "account.check_failed"
 	EventAccountFinding     = "account.finding"
+	// EventChecksSummarized stands for one account's routine successful
+	// checks of one day, folded by retention.
+	EventChecksSummarized = "account.checks_summarized"
 	// Notifications: one sent (outcome ok or failed), one acted on (the user
 	// clicked Reconnect or the body), an account snoozed or unsnoozed.
 	EventNotificationSent  = "notification.sent"

@@ -1,0 +1,131 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/tokenwarden/tokenwarden/backend"
+	"github.com/tokenwarden/tokenwarden/backend/history"
+)
+
+func init() {
+	register(&command{
+		name:  "export deadlines",
+		usage: "--ics FILE [--days 90] [--all-day]",
+		help:  "Write upcoming reconnect-by deadlines as an iCalendar file (FILE - for stdout)",
+		run:   runExportDeadlines,
+	})
+	register(&command{
+		name:  "export report",
+		usage: "--client NAME --since DATE --until DATE --out FILE",
+		help:  "Write a client's connection health report as printable HTML",
+		run:   runExportReport,
+	})
+}
+
+func runExportDeadlines(ctx context.Context, env *Env, args []string) (int, error) {
+	fs := flag.NewFlagSet("export deadlines", flag.ContinueOnError)
+	file := fs.String("ics", "", "the .ics file to write, - for standard output")
+	days := fs.Int("days", 90, "deadlines within this many days")
+	allDay := fs.Bool("all-day", false, "all-day events instead of events at the deadline's time")
+	if _, err := parse(fs, args, 0); err != nil {
+		return ExitError, err
+	}
+	if *file == "" {
+		return ExitError, usagef("--ics FILE is required")
+	}
+	if *days <= 0 || *days > 3660 {
+		return ExitError, usagef("--days must be between 1 and 3660")
+	}
+	hs, err := historyService(env)
+	if err != nil {
+		return ExitError, err
+	}
+	var n int
+	err = writeOutput(env, *file, func(w io.Writer) (err error) {
+		n, err = hs.ExportICS(ctx, w, time.Duration(*days)*24*time.Hour, history.ICSOptions{AllDay: *allDay})
+		return err
+	})
+	if err != nil {
+		return ExitError, err
+	}
+	if *file != "-" {
+		fmt.Fprintf(env.Stdout, "Wrote %d reconnect deadline(s) of the next %d days to %s.\n", n, *days, *file)
+	}
+	return ExitOK, nil
+}
+
+func runExportReport(ctx context.Context, env *Env, args []string) (int, error) {
+	fs := flag.NewFlagSet("export report", flag.ContinueOnError)
+	client := fs.String("client", "", "client name or id")
+	since := fs.String("since", "", "first day of the period (YYYY-MM-DD or RFC 3339)")
+	until := fs.String("until", "", "last day of the period, included")
+	out := fs.String("out", "", "the .html file to write, - for standard output")
+	if _, err := parse(fs, args, 0); err != nil {
+		return ExitError, err
+	}
+	if *client == "" || *since == "" || *until == "" || *out == "" {
+		return ExitError, usagef("--client, --since, --until and --out are required")
+	}
+	hs, err := historyService(env)
+	if err != nil {
+		return ExitError, err
+	}
+	p, err := historyPeriod(*since, *until, hs.Now())
+	if err != nil {
+		return ExitError, err
+	}
+	id, err := resolveClientID(ctx, env, *client)
+	if err != nil {
+		return ExitError, err
+	}
+	r, err := hs.ClientReport(ctx, id, p)
+	if err != nil {
+		return ExitError, err
+	}
+	if err := writeOutput(env, *out, r.WriteHTML); err != nil {
+		return ExitError, err
+	}
+	if *out != "-" {
+		fmt.Fprintf(env.Stdout, "Wrote the report of %s (%d account(s), %d incident(s)) to %s.\n",
+			r.Health.ClientName, len(r.Health.Accounts), len(r.Health.Incidents), *out)
+	}
+	return ExitOK, nil
+}
+
+// writeOutput writes to standard output for "-", else to the file through
+// a temporary file renamed into place, so a failed export leaves no half
+// file. Exports hold client data, so the file is readable by the user only.
+func writeOutput(env *Env, path string, write func(io.Writer) error) error {
+	if path == "-" {
+		var buf bytes.Buffer // nothing half-written on stdout either
+		if err := write(&buf); err != nil {
+			return err
+		}
+		_, err := env.Stdout.Write(buf.Bytes())
+		return err
+	}
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return backend.Errorf(backend.EINVALID, "Cannot write to %s: %v.", dir, err)
+	}
+	defer os.Remove(tmp.Name()) // fails harmlessly after the rename
+	if err := write(tmp); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return backend.Errorf(backend.EUNAVAILABLE, "Cannot write %s: %v.", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return backend.Errorf(backend.EUNAVAILABLE, "Cannot write %s: %v.", path, err)
+	}
+	return nil
+}

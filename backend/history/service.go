@@ -1,0 +1,255 @@
+package history
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/tokenwarden/tokenwarden/backend"
+)
+
+// Service answers the history questions the window and the command line ask.
+type Service struct {
+	Store Store
+	// Providers gives provider names and whether their tokens renew by
+	// themselves; optional.
+	Providers backend.ProviderRegistry
+	// Now is the clock; tests set it.
+	Now func() time.Time
+	// Window is how long before a deadline an account counts as expiring.
+	Window time.Duration
+}
+
+// New returns a Service with the real clock and the default warning window.
+func New(store Store, providers backend.ProviderRegistry) *Service {
+	return &Service{Store: store, Providers: providers, Now: time.Now, Window: backend.DefaultWarningWindow}
+}
+
+func (s *Service) now() time.Time {
+	if s.Now == nil {
+		return time.Now().UTC().Truncate(time.Millisecond)
+	}
+	return s.Now().UTC().Truncate(time.Millisecond)
+}
+
+func (s *Service) window() time.Duration { return Options{Window: s.Window}.window() }
+
+// Options returns the timeline options for this service's providers.
+func (s *Service) Options() Options {
+	return Options{Window: s.Window, Renewal: s.renewal}
+}
+
+// renewal is the app's rule (backend.Account.Renews, and renewal after
+// expiry only with a refresh token), for the account's provider.
+func (s *Service) renewal(a *backend.Account) (renews, afterExpiry bool) {
+	if s.Providers != nil {
+		if p, err := s.Providers.Provider(a.Provider); err == nil {
+			return a.Renews(p), p.Refresh == backend.RefreshToken
+		}
+	}
+	return a.HasRefreshToken, true
+}
+
+// ProviderName returns a provider's display name, or its id.
+func (s *Service) ProviderName(id string) string {
+	if s.Providers != nil {
+		if p, err := s.Providers.Provider(id); err == nil && p.Name != "" {
+			return p.Name
+		}
+	}
+	return id
+}
+
+// PageSize is the number of events the history page shows at a time.
+const PageSize = 50
+
+// Page is one page of history, newest first.
+type Page struct {
+	Events []*backend.Event `json:"events"`
+	// NextBeforeID is the BeforeID of the next (older) page; 0 when this
+	// page is the last.
+	NextBeforeID int64 `json:"next_before_id"`
+}
+
+// MaxPageSize bounds Page's f.Limit.
+const MaxPageSize = 500
+
+// Page returns the events matching f, newest first, f.Limit (default
+// PageSize, at most MaxPageSize) at a time; pass NextBeforeID as f.BeforeID
+// for the next page.
+func (s *Service) Page(ctx context.Context, f backend.EventFilter) (*Page, error) {
+	if f.Limit <= 0 {
+		f.Limit = PageSize
+	}
+	f.Limit = min(f.Limit, MaxPageSize)
+	want := f.Limit
+	f.Limit++ // one more tells whether there is a next page
+	var es []*backend.Event
+	err := s.Store.ViewHistory(ctx, func(tx Tx) (err error) {
+		es, err = tx.Events(f)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	p := &Page{Events: es}
+	if len(es) > want {
+		p.Events = es[:want]
+		p.NextBeforeID = es[want-1].ID
+	}
+	return p, nil
+}
+
+// EachEvent calls fn with every event matching f, newest first, reading
+// pages of up to 1,000 in one read transaction. f.Limit, when set, caps the
+// total; f.BeforeID starts from there.
+func (s *Service) EachEvent(ctx context.Context, f backend.EventFilter, fn func(*backend.Event) error) error {
+	total := f.Limit
+	return s.Store.ViewHistory(ctx, func(tx Tx) error {
+		seen := 0
+		for {
+			f.Limit = 1000
+			if total > 0 {
+				f.Limit = min(f.Limit, total-seen)
+			}
+			es, err := tx.Events(f)
+			if err != nil {
+				return err
+			}
+			for _, e := range es {
+				if err := fn(e); err != nil {
+					return err
+				}
+			}
+			seen += len(es)
+			if len(es) < f.Limit || (total > 0 && seen >= total) {
+				return nil
+			}
+			f.BeforeID = es[len(es)-1].ID
+		}
+	})
+}
+
+// AccountTimeline returns one account's status intervals and figures over p.
+func (s *Service) AccountTimeline(ctx context.Context, accountID string, p Period) (*AccountHealth, error) {
+	now := s.now()
+	var tl *AccountTimeline
+	err := s.Store.ViewHistory(ctx, func(tx Tx) error {
+		tls, err := LoadTimelines(tx, StateFilter{AccountIDs: []string{accountID}}, now, s.Options())
+		if err != nil {
+			return err
+		}
+		if tl = tls[accountID]; tl == nil {
+			if _, err := tx.Account(accountID); err != nil {
+				return err
+			}
+			tl = &AccountTimeline{AccountID: accountID, Intervals: []Interval{}}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return AccountFigures(tl, p, now), nil
+}
+
+// ClientHealth computes a client's uptime, incidents, mean time to
+// reconnect and accounts needing attention over p (and over the last 30
+// and 90 days), from every account the client has or had.
+func (s *Service) ClientHealth(ctx context.Context, clientID string, p Period) (*ClientHealth, error) {
+	now := s.now()
+	var h *ClientHealth
+	err := s.Store.ViewHistory(ctx, func(tx Tx) error {
+		c, err := tx.Client(clientID)
+		if err != nil {
+			return err
+		}
+		ids, err := tx.ClientAccountIDs(clientID)
+		if err != nil {
+			return err
+		}
+		tls, err := LoadTimelines(tx, StateFilter{AccountIDs: ids}, now, s.Options())
+		if err != nil {
+			return err
+		}
+		current, err := tx.Accounts(backend.AccountFilter{ClientID: clientID})
+		if err != nil {
+			return err
+		}
+		list := make([]*AccountTimeline, 0, len(tls))
+		for _, id := range ids {
+			if tl := tls[id]; tl != nil {
+				list = append(list, tl)
+			}
+		}
+		h = ComputeHealth(c.ID, c.Name, list, p, now)
+		// The account's metadata knows what monitoring has not written down
+		// yet (an import with an expiry already near, the invalid flag): the
+		// app's own status counts too.
+		for _, a := range current {
+			renews, afterExpiry := s.renewal(a)
+			if st := a.Status(now, s.window(), renews, afterExpiry); st == backend.StatusInvalid || st == backend.StatusExpired || st == backend.StatusExpiring {
+				if !slices.Contains(h.NeedsAttention, a.ID) {
+					h.NeedsAttention = append(h.NeedsAttention, a.ID)
+				}
+				for _, ah := range h.Accounts {
+					if ah.AccountID == a.ID {
+						ah.NeedsAttention = true
+					}
+				}
+			}
+		}
+		return nil
+	})
+	return h, err
+}
+
+// Deadline is an upcoming date by which an account must be reconnected.
+type Deadline struct {
+	AccountID    string    `json:"account_id"`
+	ClientID     string    `json:"client_id"`
+	ClientName   string    `json:"client_name"`
+	Provider     string    `json:"provider"`
+	ProviderName string    `json:"provider_name"`
+	Label        string    `json:"label"`
+	By           time.Time `json:"by"`
+}
+
+// Deadlines lists the reconnect-by dates (backend.Account.ReconnectBy) from
+// now to now+within, soonest first.
+func (s *Service) Deadlines(ctx context.Context, within time.Duration) ([]Deadline, error) {
+	now := s.now()
+	out := []Deadline{}
+	err := s.Store.ViewHistory(ctx, func(tx Tx) error {
+		clients, err := tx.Clients()
+		if err != nil {
+			return err
+		}
+		names := map[string]string{}
+		for _, c := range clients {
+			names[c.ID] = c.Name
+		}
+		accounts, err := tx.Accounts(backend.AccountFilter{})
+		if err != nil {
+			return err
+		}
+		for _, a := range accounts {
+			renews, _ := s.renewal(a)
+			by := a.ReconnectBy(renews)
+			if by == nil || by.Before(now) || by.After(now.Add(within)) {
+				continue
+			}
+			out = append(out, Deadline{AccountID: a.ID, ClientID: a.ClientID, ClientName: names[a.ClientID], Provider: a.Provider,
+				ProviderName: s.ProviderName(a.Provider), Label: a.Label, By: by.UTC()})
+		}
+		return nil
+	})
+	slices.SortStableFunc(out, func(a, b Deadline) int {
+		if c := a.By.Compare(b.By); c != 0 {
+			return c
+		}
+		return strings.Compare(a.AccountID, b.AccountID)
+	})
+	return out, err
+}

@@ -39,6 +39,368 @@ export namespace accounts {
 
 }
 
+export namespace history {
+	
+	export class Interval {
+	    state: string;
+	    // Go type: time
+	    start: any;
+	    // Go type: time
+	    end: any;
+	    ongoing: boolean;
+	    reason?: string;
+	    reasons?: string[];
+	    start_event_id: number;
+	    end_event_id: number;
+	    end_kind?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Interval(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.state = source["state"];
+	        this.start = this.convertValues(source["start"], null);
+	        this.end = this.convertValues(source["end"], null);
+	        this.ongoing = source["ongoing"];
+	        this.reason = source["reason"];
+	        this.reasons = source["reasons"];
+	        this.start_event_id = source["start_event_id"];
+	        this.end_event_id = source["end_event_id"];
+	        this.end_kind = source["end_kind"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Action {
+	    // Go type: time
+	    time: any;
+	    account_id: string;
+	    account_label: string;
+	    provider: string;
+	    kind: string;
+	    outcome: string;
+	    message: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Action(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.time = this.convertValues(source["time"], null);
+	        this.account_id = source["account_id"];
+	        this.account_label = source["account_label"];
+	        this.provider = source["provider"];
+	        this.kind = source["kind"];
+	        this.outcome = source["outcome"];
+	        this.message = source["message"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Incident {
+	    account_id: string;
+	    account_label: string;
+	    provider: string;
+	    client_id: string;
+	    client_name: string;
+	    // Go type: time
+	    start: any;
+	    // Go type: time
+	    end?: any;
+	    ongoing: boolean;
+	    duration: number;
+	    reason: string;
+	    reasons: string[];
+	    explanation: string;
+	    ended_by?: string;
+	    start_event_id: number;
+	    end_event_id: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new Incident(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.account_id = source["account_id"];
+	        this.account_label = source["account_label"];
+	        this.provider = source["provider"];
+	        this.client_id = source["client_id"];
+	        this.client_name = source["client_name"];
+	        this.start = this.convertValues(source["start"], null);
+	        this.end = this.convertValues(source["end"], null);
+	        this.ongoing = source["ongoing"];
+	        this.duration = source["duration"];
+	        this.reason = source["reason"];
+	        this.reasons = source["reasons"];
+	        this.explanation = source["explanation"];
+	        this.ended_by = source["ended_by"];
+	        this.start_event_id = source["start_event_id"];
+	        this.end_event_id = source["end_event_id"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class AccountHealth {
+	    account_id: string;
+	    label: string;
+	    provider: string;
+	    client_id: string;
+	    // Go type: time
+	    created?: any;
+	    // Go type: time
+	    deleted?: any;
+	    state: string;
+	    reason: string;
+	    // Go type: time
+	    deadline?: any;
+	    existed: number;
+	    healthy: number;
+	    broken: number;
+	    uptime_pct?: number;
+	    uptime_30d_pct?: number;
+	    uptime_90d_pct?: number;
+	    incidents: Incident[];
+	    actions: Action[];
+	    needs_attention: boolean;
+	    intervals: Interval[];
+	
+	    static createFrom(source: any = {}) {
+	        return new AccountHealth(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.account_id = source["account_id"];
+	        this.label = source["label"];
+	        this.provider = source["provider"];
+	        this.client_id = source["client_id"];
+	        this.created = this.convertValues(source["created"], null);
+	        this.deleted = this.convertValues(source["deleted"], null);
+	        this.state = source["state"];
+	        this.reason = source["reason"];
+	        this.deadline = this.convertValues(source["deadline"], null);
+	        this.existed = source["existed"];
+	        this.healthy = source["healthy"];
+	        this.broken = source["broken"];
+	        this.uptime_pct = source["uptime_pct"];
+	        this.uptime_30d_pct = source["uptime_30d_pct"];
+	        this.uptime_90d_pct = source["uptime_90d_pct"];
+	        this.incidents = this.convertValues(source["incidents"], Incident);
+	        this.actions = this.convertValues(source["actions"], Action);
+	        this.needs_attention = source["needs_attention"];
+	        this.intervals = this.convertValues(source["intervals"], Interval);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
+	export class Period {
+	    // Go type: time
+	    from: any;
+	    // Go type: time
+	    to: any;
+	
+	    static createFrom(source: any = {}) {
+	        return new Period(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.from = this.convertValues(source["from"], null);
+	        this.to = this.convertValues(source["to"], null);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class ClientHealth {
+	    client_id: string;
+	    client_name: string;
+	    period: Period;
+	    // Go type: time
+	    generated_at: any;
+	    accounts: AccountHealth[];
+	    uptime_pct?: number;
+	    uptime_30d_pct?: number;
+	    uptime_90d_pct?: number;
+	    all_working_pct?: number;
+	    incidents: Incident[];
+	    mean_time_to_reconnect?: number;
+	    resolved_incidents: number;
+	    needs_attention: string[];
+	    actions: Action[];
+	
+	    static createFrom(source: any = {}) {
+	        return new ClientHealth(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.client_id = source["client_id"];
+	        this.client_name = source["client_name"];
+	        this.period = this.convertValues(source["period"], Period);
+	        this.generated_at = this.convertValues(source["generated_at"], null);
+	        this.accounts = this.convertValues(source["accounts"], AccountHealth);
+	        this.uptime_pct = source["uptime_pct"];
+	        this.uptime_30d_pct = source["uptime_30d_pct"];
+	        this.uptime_90d_pct = source["uptime_90d_pct"];
+	        this.all_working_pct = source["all_working_pct"];
+	        this.incidents = this.convertValues(source["incidents"], Incident);
+	        this.mean_time_to_reconnect = source["mean_time_to_reconnect"];
+	        this.resolved_incidents = source["resolved_incidents"];
+	        this.needs_attention = source["needs_attention"];
+	        this.actions = this.convertValues(source["actions"], Action);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Deadline {
+	    account_id: string;
+	    client_id: string;
+	    client_name: string;
+	    provider: string;
+	    provider_name: string;
+	    label: string;
+	    // Go type: time
+	    by: any;
+	
+	    static createFrom(source: any = {}) {
+	        return new Deadline(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.account_id = source["account_id"];
+	        this.client_id = source["client_id"];
+	        this.client_name = source["client_name"];
+	        this.provider = source["provider"];
+	        this.provider_name = source["provider_name"];
+	        this.label = source["label"];
+	        this.by = this.convertValues(source["by"], null);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
+	
+
+}
+
 export namespace main {
 	
 	export class AccountView {
@@ -300,6 +662,105 @@ export namespace main {
 	        this.reason = source["reason"];
 	        this.message = source["message"];
 	    }
+	}
+	export class HistoryFilter {
+	    client_id: string;
+	    account_id: string;
+	    provider: string;
+	    kind: string;
+	    outcome: string;
+	    since: string;
+	    until: string;
+	    query: string;
+	    before_id: number;
+	    limit: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new HistoryFilter(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.client_id = source["client_id"];
+	        this.account_id = source["account_id"];
+	        this.provider = source["provider"];
+	        this.kind = source["kind"];
+	        this.outcome = source["outcome"];
+	        this.since = source["since"];
+	        this.until = source["until"];
+	        this.query = source["query"];
+	        this.before_id = source["before_id"];
+	        this.limit = source["limit"];
+	    }
+	}
+	export class ExportRequest {
+	    format: string;
+	    filter: HistoryFilter;
+	    client_id: string;
+	    days: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new ExportRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.format = source["format"];
+	        this.filter = this.convertValues(source["filter"], HistoryFilter);
+	        this.client_id = source["client_id"];
+	        this.days = source["days"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
+	export class HistoryPage {
+	    events: EventView[];
+	    next_before_id: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new HistoryPage(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.events = this.convertValues(source["events"], EventView);
+	        this.next_before_id = source["next_before_id"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
 	export class ImportForm {
 	    client_id: string;

@@ -6,6 +6,10 @@ export function AccountHistory(arg1) {
   return window['go']['main']['App']['AccountHistory'](arg1);
 }
 
+export function AccountTimeline(arg1, arg2) {
+  return window['go']['main']['App']['AccountTimeline'](arg1, arg2);
+}
+
 export function AddClient(arg1) {
   return window['go']['main']['App']['AddClient'](arg1);
 }
@@ -30,8 +34,16 @@ export function CheckNow(arg1, arg2) {
   return window['go']['main']['App']['CheckNow'](arg1, arg2);
 }
 
+export function ClientHealth(arg1, arg2) {
+  return window['go']['main']['App']['ClientHealth'](arg1, arg2);
+}
+
 export function Connect(arg1) {
   return window['go']['main']['App']['Connect'](arg1);
+}
+
+export function Deadlines(arg1) {
+  return window['go']['main']['App']['Deadlines'](arg1);
 }
 
 export function DeleteAccount(arg1) {
@@ -42,8 +54,16 @@ export function DeleteClient(arg1) {
   return window['go']['main']['App']['DeleteClient'](arg1);
 }
 
+export function Export(arg1) {
+  return window['go']['main']['App']['Export'](arg1);
+}
+
 export function HandleLink(arg1) {
   return window['go']['main']['App']['HandleLink'](arg1);
+}
+
+export function History(arg1) {
+  return window['go']['main']['App']['History'](arg1);
 }
 
 export function ImportAccount(arg1) {

@@ -26,12 +26,7 @@ install: build
 deps:
 	@scripts/install-deps build
 
-test-# Installs the app for the current user (Linux): binary, menu entry and the
-# tokenwarden:// link handler.
-install: build
-	scripts/install-desktop
-
-deps:
+test-deps:
 	@scripts/install-deps test
 
 test: test-deps vet unit frontend-test e2e

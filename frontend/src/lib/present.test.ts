@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bucketOf, eventTitle, expiryText, plural, providerLook, statusChip } from './present';
+import { bucketOf, eventTitle, eventTone, expiryText, plural, providerLook, statusChip } from './present';
 
 describe('statusChip', () => {
   it.each([
@@ -83,5 +83,16 @@ describe('plural', () => {
     expect(plural(0, 'account')).toBe('0 accounts');
     expect(plural(1, 'account')).toBe('1 account');
     expect(plural(2, 'client')).toBe('2 clients');
+  });
+});
+
+describe('eventTone', () => {
+  it('shows failures in red, but a check that got no answer in grey', () => {
+    expect(eventTone('account.checked', 'failed')).toBe('failed');
+    expect(eventTone('account.check_failed', 'failed')).toBe('info');
+    expect(eventTone('account.finding', 'info')).toBe('info');
+    expect(eventTone('account.refreshed', 'ok')).toBe('ok');
+    expect(eventTitle('account.refreshed')).toBe('Renewed');
+    expect(eventTitle('account.check_failed')).toBe('Could not check');
   });
 });

@@ -106,7 +106,26 @@ const kindWords: Record<string, string> = {
   'client.created': 'Client added',
   'client.renamed': 'Client renamed',
   'client.deleted': 'Client deleted',
+  'account.checked': 'Checked',
+  'account.refreshed': 'Renewed',
+  'account.check_failed': 'Could not check',
+  'account.finding': 'Noticed',
+  'account.snoozed': 'Notifications snoozed',
+  'notification.sent': 'Notified',
+  'notification.acted': 'Notification answered',
 };
+
+/**
+ * eventTone picks a history entry's dot: red for failures, grey for
+ * information and for checks that got no answer (offline, platform down),
+ * which say nothing against the token.
+ */
+export function eventTone(kind: string, outcome: string): 'ok' | 'failed' | 'info' {
+  if (kind === 'account.check_failed') return 'info';
+  if (outcome === 'failed') return 'failed';
+  if (outcome === 'info') return 'info';
+  return 'ok';
+}
 
 /** eventTitle gives a history entry's short title from its kind. */
 export function eventTitle(kind: string): string {

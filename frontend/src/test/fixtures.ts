@@ -1,5 +1,14 @@
 import { vi } from 'vitest';
-import type { AccountView, ClientGroup, ConnectResult, Overview, ProviderSetup } from '../lib/api';
+import type {
+  AccountView,
+  CheckResult,
+  CheckSummary,
+  ClientGroup,
+  ConnectResult,
+  NotificationSettings,
+  Overview,
+  ProviderSetup,
+} from '../lib/api';
 
 export function account(over: Partial<AccountView> = {}): AccountView {
   return {
@@ -23,6 +32,17 @@ export function account(over: Partial<AccountView> = {}): AccountView {
     scopes: [],
     connected_at: '',
     connected: false,
+    renews: false,
+    // Without renewal the reconnect-by date is the token's own expiry, as the backend says.
+    reconnect_by: over.expires_at ?? '2026-12-01T10:00:00Z',
+    reconnect_phrase: over.expires_phrase ?? 'in 30 days',
+    last_checked_at: '',
+    last_checked_phrase: '',
+    next_check_at: '',
+    problem: '',
+    action: '',
+    last_error: '',
+    usage: {},
     ...over,
   };
 }
@@ -47,6 +67,7 @@ export function overview(groups: ClientGroup[], over: Partial<Overview> = {}): O
       { id: 'instagram', name: 'Instagram' },
     ],
     keychain_problem: '',
+    warnings: [],
     data_dir: '/tmp/tw',
     counts,
     ...over,
@@ -122,4 +143,80 @@ export function fakeRuntime() {
       return listeners.get(name)?.size ?? 0;
     },
   };
+}
+
+/** One account's check, as CheckNow and the account:checked event report it. */
+export function checkResult(over: Partial<CheckResult> = {}): CheckResult {
+  return {
+    account_id: 'acc_aaaaaaaaaaaa',
+    label: 'Acme Page',
+    client_id: 'cli_aaaaaaaaaaaa',
+    client_name: 'Acme Bakery',
+    provider: 'facebook',
+    before: 'healthy',
+    after: 'healthy',
+    refreshed: false,
+    verdict: 'valid',
+    reason: '',
+    message: 'Facebook accepts the token of "Acme Page".',
+    findings: [],
+    next_check_at: '2026-11-21T10:00:00Z',
+    skipped: false,
+    error: '',
+    ...over,
+  };
+}
+
+/** CheckNow's summary of results, counted as the backend counts them. */
+export function checkSummary(results: CheckResult[]): CheckSummary {
+  const attention = results.filter(
+    (r) => ['invalid', 'expired', 'expiring'].includes(r.after) || r.reason === 'scope_missing' || r.reason === 'app_misconfigured',
+  ).length;
+  return { checked: results.length, renewed: results.filter((r) => r.refreshed).length, attention, results };
+}
+
+export function notificationSettings(over: Partial<NotificationSettings> = {}): NotificationSettings {
+  return {
+    enabled: true,
+    thresholds: [7, 3, 1, 0],
+    quiet_hours: { enabled: false, start: '22:00', end: '08:00' },
+    start_at_login: false,
+    warning_days: 7,
+    ...over,
+  };
+}
+
+type Fn = ReturnType<typeof vi.fn>;
+
+/**
+ * fakeBackend puts a stand-in for the Go bindings on window.go: every
+ * method the window calls, resolving to harmless values, with Overview
+ * serving ov. Tests override single methods on the returned object.
+ */
+export function fakeBackend(ov: Overview, over: Record<string, Fn> = {}): Record<string, Fn> {
+  const backend: Record<string, Fn> = {
+    Overview: vi.fn().mockResolvedValue(ov),
+    AddClient: vi.fn(),
+    RenameClient: vi.fn(),
+    DeleteClient: vi.fn(),
+    ImportAccount: vi.fn(),
+    RenameAccount: vi.fn(),
+    DeleteAccount: vi.fn(),
+    AccountHistory: vi.fn().mockResolvedValue([]),
+    ProviderSetups: vi.fn().mockResolvedValue([]),
+    SetProviderCredentials: vi.fn().mockResolvedValue(undefined),
+    AddCustomProvider: vi.fn(),
+    Connect: vi.fn(),
+    Reconnect: vi.fn(),
+    CancelConnect: vi.fn().mockResolvedValue(undefined),
+    AnswerIdentityChange: vi.fn().mockResolvedValue(undefined),
+    CheckNow: vi.fn().mockResolvedValue(checkSummary([])),
+    CancelCheck: vi.fn().mockResolvedValue(undefined),
+    NotificationSettings: vi.fn().mockResolvedValue(notificationSettings()),
+    SaveNotificationSettings: vi.fn((s: NotificationSettings) => Promise.resolve(s)),
+    Snooze: vi.fn().mockResolvedValue(''),
+    ...over,
+  };
+  (window as unknown as { go: unknown }).go = { main: { App: backend } };
+  return backend;
 }

@@ -1,0 +1,118 @@
+// Drives the history views (Activity, Health, Deadlines) of the real UI
+// against the Wails dev build with live Go bindings. Like app.test.mjs it
+// expects E2E_URL and E2E_OUT from the runner; it works on any data folder
+// that has at least one client (seeded with `dev seed` it also pages and
+// exports). Screenshots: history-*.png in E2E_OUT, light and dark.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const url = process.env.E2E_URL ?? 'http://127.0.0.1:34115/';
+const out = process.env.E2E_OUT ?? fileURLToPath(new URL('./out/', import.meta.url));
+mkdirSync(out, { recursive: true });
+
+/** @type {import('playwright-core').Browser} */
+let browser;
+/** @type {import('playwright-core').Page} */
+let page;
+const pageErrors = [];
+const tid = (id) => `[data-testid="${id}"]`;
+
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+  });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, colorScheme: 'light' });
+  page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  page.on('pageerror', (err) => {
+    const stack = String(err.stack ?? err);
+    if (stack.includes('/wails/ipc.js')) return; // Wails' dev-mode overlay, not the app
+    pageErrors.push(stack);
+  });
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' && !/Failed to load resource/.test(msg.text())) pageErrors.push(`console: ${msg.text()}`);
+  });
+  await page.goto(url);
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+async function shot(name) {
+  await page.screenshot({ path: join(out, `history-${name}.png`) });
+}
+
+test('the tabs switch between the accounts and the history views', async () => {
+  await page.click(tid('tab-activity'));
+  await page.waitForSelector(tid('view-activity'));
+  assert.equal(await page.locator('main.content').isVisible(), false, 'the accounts overview is hidden');
+  await page.click(tid('tab-accounts'));
+  await page.waitForSelector('main.content', { state: 'visible' });
+});
+
+test('Activity lists events newest first, filters and pages', async () => {
+  await page.click(tid('tab-activity'));
+  await page.waitForSelector(`${tid('activity-row')}, ${tid('activity-empty')}`);
+  await shot('activity-light');
+  const rows = await page.locator(tid('activity-row')).count();
+  if (rows === 0) return;
+  const times = await page.locator(`${tid('activity-row')} time`).evaluateAll((ts) => ts.map((t) => Date.parse(t.getAttribute('datetime'))));
+  assert.deepEqual([...times].sort((a, b) => b - a), times, 'newest first');
+  if (rows >= 50) {
+    await page.locator('.history-main').evaluate((el) => el.scrollTo(0, el.scrollHeight));
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid="activity-row"]').length > n, rows);
+  }
+  await page.selectOption(tid('activity-outcome'), 'failed');
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll('[data-testid="activity-row"]')].every((r) => r.getAttribute('data-outcome') === 'failed') ||
+    !!document.querySelector('[data-testid="activity-empty"]'),
+  );
+  await shot('activity-failed-light');
+  await page.click(tid('export-csv'));
+  await page.waitForSelector('text=/Saved to .*history\\.csv/');
+  await page.click(tid('activity-clear'));
+});
+
+test('Health shows uptime, a band per account and the incidents', async () => {
+  await page.click(tid('tab-health'));
+  await page.waitForSelector(`${tid('health-figures')}, ${tid('health-empty')}`);
+  if (await page.locator(tid('health-empty')).count()) return;
+  assert.match(await page.locator(tid('health-uptime')).innerText(), /^(\d+(\.\d)?%|—)$/);
+  await page.waitForSelector(`${tid('incident-list')}, ${tid('incidents-empty')}`);
+  await shot('health-light');
+  await page.click(tid('health-days-90'));
+  await page.waitForSelector(`${tid('health-days-90')}[aria-pressed="true"]`);
+  await page.click(tid('export-report'));
+  await page.waitForSelector('text=/Saved to .*report\\.html/');
+});
+
+test('Deadlines lists reconnect-by dates by week', async () => {
+  await page.click(tid('tab-deadlines'));
+  await page.waitForSelector(`${tid('deadlines-list')}, ${tid('deadlines-empty')}`);
+  for (const due of await page.locator(tid('deadline-due')).allInnerTexts()) {
+    assert.match(due, /^(overdue|today|tomorrow|in \d+ days)$/);
+  }
+  await shot('deadlines-light');
+});
+
+test('the history views look right in the dark theme too', async () => {
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.reload();
+  for (const v of ['activity', 'health', 'deadlines']) {
+    await page.click(tid(`tab-${v}`));
+    await page.waitForSelector(tid(`view-${v}`));
+    await page.waitForTimeout(300);
+    await shot(`${v}-dark`);
+  }
+});
+
+test('no errors on the page', () => {
+  assert.deepEqual(pageErrors, []);
+});

@@ -48,10 +48,12 @@ free_port() {
 PORT=$(free_port)
 PORT_NO_KEYCHAIN=$(free_port)
 PORT_NEWER=$(free_port)
+PORT_HISTORY=$(free_port)
 TMPROOT=$(mktemp -d "${TMPDIR:-/tmp}/tokenwarden-e2e.XXXXXX")
 TMPDATA=$TMPROOT/data
 DATA_NO_KEYCHAIN=$TMPROOT/no-keychain
 DATA_NEWER=$TMPROOT/newer
+DATA_HISTORY=$TMPROOT/history
 mkdir -p "$TMPDATA" "$DATA_NO_KEYCHAIN" "$DATA_NEWER"
 rm -rf "$OUT"
 mkdir -p "$OUT"
@@ -70,7 +72,7 @@ else
 	printf '\x00\x00\x27\x0f' | dd of="$DATA_NEWER/tokenwarden.db" bs=1 seek=60 conv=notrunc status=none
 fi
 
-export ROOT BIN DIST PORT PORT_NO_KEYCHAIN PORT_NEWER TMPDATA DATA_NO_KEYCHAIN DATA_NEWER LOG OUT
+export ROOT BIN DIST PORT PORT_NO_KEYCHAIN PORT_NEWER PORT_HISTORY TMPDATA DATA_NO_KEYCHAIN DATA_NEWER DATA_HISTORY LOG OUT
 export E2E_URL="http://127.0.0.1:$PORT/"
 export E2E_URL_NO_KEYCHAIN="http://127.0.0.1:$PORT_NO_KEYCHAIN/"
 export E2E_URL_NEWER="http://127.0.0.1:$PORT_NEWER/"
@@ -130,6 +132,15 @@ xvfb-run -a -s "-screen 0 1280x860x24" "$ROOT/scripts/with-keyring" bash -c '
 	node --test --test-concurrency=1 --test-reporter=spec \
 		"$ROOT/tests/e2e/app.test.mjs" "$ROOT/tests/e2e/states.test.mjs"
 	rc=$?
+
+	# The history views against a seeded history (40 accounts, 20,000
+	# events), in an app of its own so the main test data stays as it was.
+	"$BIN" --data-dir "$DATA_HISTORY" dev seed --accounts 40 --events 20000 >/dev/null || rc=1
+	devserver=127.0.0.1:$PORT_HISTORY assetdir=$DIST TOKENWARDEN_HOME=$DATA_HISTORY \
+		"$BIN" >"$OUT/app-history.log" 2>&1 &
+	apps+=($!)
+	wait_up $! "http://127.0.0.1:$PORT_HISTORY/" "$OUT/app-history.log" || exit 1
+	E2E_URL="http://127.0.0.1:$PORT_HISTORY/" node --test --test-reporter=spec "$ROOT/tests/e2e/history.test.mjs" || rc=1
 
 	# Reload the real WebKit window so it shows the data the test created,
 	# then photograph the whole virtual screen.

@@ -152,6 +152,8 @@ type AccountView struct {
 	Action            string            `json:"action"`
 	LastError         string            `json:"last_error"`
 	Usage             map[string]string `json:"usage"`
+	// SnoozedUntil is when the account's notifications resume; "" when not snoozed.
+	SnoozedUntil string `json:"snoozed_until"`
 }
 
 // EventView is one history entry.
@@ -211,11 +213,16 @@ func (a *App) Overview() (*Overview, error) {
 		return nil, a.userError(err)
 	}
 	now := svc.Now()
+	snoozes := a.snoozes(ctx)
 	ov := &Overview{Groups: []ClientGroup{}, Providers: []ProviderView{}, DataDir: a.dataDir, Warnings: append([]string{}, a.warnings...)}
 	for _, g := range groups {
 		cg := ClientGroup{ID: g.Client.ID, Name: g.Client.Name, Accounts: []AccountView{}}
 		for _, e := range g.Accounts {
-			cg.Accounts = append(cg.Accounts, accountView(e, now))
+			v := accountView(e, now)
+			if until, ok := snoozes[e.ID]; ok {
+				v.SnoozedUntil = until.Format(time.RFC3339)
+			}
+			cg.Accounts = append(cg.Accounts, v)
 			ov.Counts.add(e.Status)
 		}
 		ov.Groups = append(ov.Groups, cg)
@@ -290,6 +297,18 @@ func accountView(e *accounts.Entry, now time.Time) AccountView {
 type ClientView struct {
 	ID   string `json:"id"`
 	Name string `json:"name"`
+}
+
+// snoozes returns the accounts whose notifications are snoozed, and until when.
+func (a *App) snoozes(ctx context.Context) map[string]time.Time {
+	if a.notifier == nil {
+		return nil
+	}
+	m, err := a.notifier.Snoozes(ctx)
+	if err != nil {
+		log.Printf("snoozes: %v", err)
+	}
+	return m
 }
 
 // AddClient creates a client.

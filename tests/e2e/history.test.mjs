@@ -90,7 +90,17 @@ test('Health shows uptime, a band per account and the incidents', async () => {
   await page.click(tid('health-days-90'));
   await page.waitForSelector(`${tid('health-days-90')}[aria-pressed="true"]`);
   await page.click(tid('export-report'));
-  await page.waitForSelector('text=/Saved to .*report\\.html/');
+  const saved = await page.waitForSelector('text=/Saved to .*report\\.html/');
+  // The report is a page a client gets: open the saved file on its own and
+  // look at it, on screen and as it prints.
+  const path = /Saved to (\S+report\.html)/.exec((await saved.innerText()).replace(/\s+/g, ' '))[1];
+  const report = await page.context().newPage();
+  await report.goto('file://' + path);
+  assert.match(await report.locator('body').innerText(), /Uptime|uptime/);
+  assert.equal(await report.locator('script').count(), 0);
+  await report.screenshot({ path: join(out, 'history-report.png'), fullPage: true });
+  await report.pdf?.({ path: join(out, 'history-report.pdf') }).catch(() => {});
+  await report.close();
 });
 
 test('Deadlines lists reconnect-by dates by week', async () => {

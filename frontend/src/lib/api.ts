@@ -62,6 +62,8 @@ export interface AccountView {
   last_error: string;
   /** API usage at the last check, e.g. {"app call_count": "12%"}. */
   usage: Record<string, string>;
+  /** When the account's notifications resume (RFC 3339); "" when not snoozed. */
+  snoozed_until: string;
 }
 
 export interface ClientGroup {

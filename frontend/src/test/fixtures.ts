@@ -43,6 +43,7 @@ export function account(over: Partial<AccountView> = {}): AccountView {
     action: '',
     last_error: '',
     usage: {},
+    snoozed_until: '',
     ...over,
   };
 }

@@ -434,6 +434,7 @@ export namespace main {
 	    action: string;
 	    last_error: string;
 	    usage: Record<string, string>;
+	    snoozed_until: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new AccountView(source);
@@ -471,6 +472,7 @@ export namespace main {
 	        this.action = source["action"];
 	        this.last_error = source["last_error"];
 	        this.usage = source["usage"];
+	        this.snoozed_until = source["snoozed_until"];
 	    }
 	}
 	export class CheckSummary {

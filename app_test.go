@@ -3,13 +3,14 @@ package main
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"sync"
+	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/tokenwarden/tokenwarden/backend"
 	"github.com/tokenwarden/tokenwarden/backend/accounts"
+	"github.com/tokenwarden/tokenwarden/backend/keychain/keychaintest"
 	"github.com/tokenwarden/tokenwarden/backend/notify"
 	"github.com/tokenwarden/tokenwarden/backend/providers"
 	"github.com/tokenwarden/tokenwarden/backend/sqlite"
@@ -43,36 +44,6 @@ func (d *fakeDesktop) Notifications(func(string, map[string]any)) (notify.Sender
 	return nil, errors.New("no notifications in tests")
 }
 
-type memSecrets struct {
-	mu    sync.Mutex
-	items map[string]string
-}
-
-func (m *memSecrets) SetSecret(_ context.Context, o string, k backend.SecretKind, v string) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.items[o+"/"+string(k)] = v
-	return nil
-}
-
-func (m *memSecrets) Secret(_ context.Context, o string, k backend.SecretKind) (string, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if v, ok := m.items[o+"/"+string(k)]; ok {
-		return v, nil
-	}
-	return "", backend.Errorf(backend.ENOTFOUND, "no secret")
-}
-
-func (m *memSecrets) DeleteSecret(_ context.Context, o string, k backend.SecretKind) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	delete(m.items, o+"/"+string(k))
-	return nil
-}
-
-func (m *memSecrets) Ping(context.Context) error { return nil }
-
 func newTestApp(t *testing.T) (*App, *fakeDesktop, *accounts.Service) {
 	t.Helper()
 	dir := t.TempDir()
@@ -81,7 +52,7 @@ func newTestApp(t *testing.T) (*App, *fakeDesktop, *accounts.Service) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	svc := accounts.New(db, &memSecrets{items: map[string]string{}}, providers.Builtin())
+	svc := accounts.New(db, keychaintest.New(), providers.Builtin())
 	app := NewApp(svc, dir, nil)
 	d := &fakeDesktop{}
 	app.desktop = d

@@ -98,7 +98,7 @@ func TestConnectAndReconnectKeepTheRecord(t *testing.T) {
 	if _, err := f.svc.RenameAccount(ctx, id, "Ann (agency login)"); err != nil {
 		t.Fatal(err)
 	}
-	pageTok := f.secrets.items[res.Children[0].ID+"/access_token"]
+	pageTok := f.secrets.Items[res.Children[0].ID+"/access_token"]
 	if !strings.HasPrefix(pageTok, "EAA-page-") {
 		t.Errorf("page token not stored: %q", pageTok)
 	}
@@ -138,7 +138,7 @@ func TestConnectAndReconnectKeepTheRecord(t *testing.T) {
 	if !errors.Is(err, ErrIdentityDeclined) || !asked {
 		t.Fatalf("declined identity change: err=%v asked=%v", err, asked)
 	}
-	if tok := f.secrets.items[id+"/access_token"]; tok != "EAA-user-Ann" {
+	if tok := f.secrets.Items[id+"/access_token"]; tok != "EAA-user-Ann" {
 		t.Errorf("declined reconnect replaced the token with %q", tok)
 	}
 
@@ -153,7 +153,7 @@ func TestConnectAndReconnectKeepTheRecord(t *testing.T) {
 	if left, _ := f.svc.Entries(ctx, backend.AccountFilter{}); len(left) != 0 {
 		t.Errorf("%d accounts left after deleting the login", len(left))
 	}
-	for k := range f.secrets.items {
+	for k := range f.secrets.Items {
 		if strings.HasPrefix(k, "acc_") {
 			t.Errorf("keychain item %s left", k)
 		}

@@ -5,68 +5,21 @@ import (
 	"errors"
 	"path/filepath"
 	"reflect"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/tokenwarden/tokenwarden/backend"
+	"github.com/tokenwarden/tokenwarden/backend/keychain/keychaintest"
 	"github.com/tokenwarden/tokenwarden/backend/notify"
 	"github.com/tokenwarden/tokenwarden/backend/providers"
 	"github.com/tokenwarden/tokenwarden/backend/sqlite"
 )
 
-// memSecrets stands in for the keychain so that keychain faults can be
-// injected; the real keychain is exercised in backend/keychain and the CLI tests.
-type memSecrets struct {
-	mu    sync.Mutex
-	items map[string]string
-	fail  error // returned by every call when set
-	reads int
-}
-
-func newMemSecrets() *memSecrets { return &memSecrets{items: map[string]string{}} }
-
-func (m *memSecrets) SetSecret(_ context.Context, owner string, kind backend.SecretKind, v string) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.fail != nil {
-		return m.fail
-	}
-	m.items[owner+"/"+string(kind)] = v
-	return nil
-}
-
-func (m *memSecrets) Secret(_ context.Context, owner string, kind backend.SecretKind) (string, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.reads++
-	if m.fail != nil {
-		return "", m.fail
-	}
-	v, ok := m.items[owner+"/"+string(kind)]
-	if !ok {
-		return "", backend.Errorf(backend.ENOTFOUND, "no secret")
-	}
-	return v, nil
-}
-
-func (m *memSecrets) DeleteSecret(_ context.Context, owner string, kind backend.SecretKind) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.fail != nil {
-		return m.fail
-	}
-	delete(m.items, owner+"/"+string(kind))
-	return nil
-}
-
-func (m *memSecrets) Ping(context.Context) error { return m.fail }
-
 var errLocked = backend.Errorf(backend.EUNAVAILABLE, "The keychain is locked.")
 
 type fixture struct {
 	svc     *Service
-	secrets *memSecrets
+	secrets *keychaintest.Memory
 	now     time.Time
 }
 
@@ -77,7 +30,7 @@ func newFixture(t *testing.T) *fixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	f := &fixture{secrets: newMemSecrets(), now: time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)}
+	f := &fixture{secrets: keychaintest.New(), now: time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)}
 	f.svc = New(db, f.secrets, providers.Builtin())
 	f.svc.Now = func() time.Time { return f.now }
 	return f
@@ -188,8 +141,8 @@ func TestImportRejectsBadInputAndChangesNothing(t *testing.T) {
 		}
 	}
 	entries, _ := f.svc.Entries(context.Background(), backend.AccountFilter{})
-	if len(entries) != 0 || len(f.secrets.items) != 0 || len(f.events(t)) != 1 {
-		t.Errorf("bad input left %d accounts, %d secrets, %d events", len(entries), len(f.secrets.items), len(f.events(t)))
+	if len(entries) != 0 || len(f.secrets.Items) != 0 || len(f.events(t)) != 1 {
+		t.Errorf("bad input left %d accounts, %d secrets, %d events", len(entries), len(f.secrets.Items), len(f.events(t)))
 	}
 }
 
@@ -197,7 +150,7 @@ func TestImportWithLockedKeychainChangesNothing(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	acme := f.client(t, "Acme")
-	f.secrets.fail = errLocked
+	f.secrets.Fail = errLocked
 	_, err := f.svc.ImportAccount(context.Background(), ImportRequest{ClientID: acme.ID, Provider: "google", Label: "YT",
 		Token: backend.Token{AccessToken: "ya29.secret", RefreshToken: "1//refresh"}})
 	if !errors.Is(err, errLocked) {
@@ -219,8 +172,8 @@ func TestImportStoresSecretsOnlyInKeychain(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f.secrets.items[a.ID+"/access_token"] != "ya29.secret" || f.secrets.items[a.ID+"/refresh_token"] != "1//refresh" {
-		t.Errorf("keychain items = %v", f.secrets.items)
+	if f.secrets.Items[a.ID+"/access_token"] != "ya29.secret" || f.secrets.Items[a.ID+"/refresh_token"] != "1//refresh" {
+		t.Errorf("keychain items = %v", f.secrets.Items)
 	}
 	e, err := f.svc.Entry(context.Background(), a.ID)
 	if err != nil {
@@ -238,19 +191,19 @@ func TestDeleteAccount(t *testing.T) {
 	acme := f.client(t, "Acme")
 	a := f.importToken(t, acme.ID, "Page", 30*24*time.Hour)
 
-	f.secrets.fail = errLocked
+	f.secrets.Fail = errLocked
 	if _, err := f.svc.DeleteAccount(ctx, a.ID); !errors.Is(err, errLocked) {
 		t.Fatalf("delete with locked keychain = %v", err)
 	}
 	if _, err := f.svc.Entry(ctx, a.ID); err != nil {
 		t.Fatalf("account gone after a failed delete: %v", err)
 	}
-	f.secrets.fail = nil
+	f.secrets.Fail = nil
 	if _, err := f.svc.DeleteAccount(ctx, a.ID); err != nil {
 		t.Fatal(err)
 	}
-	if len(f.secrets.items) != 0 {
-		t.Errorf("keychain items left: %v", f.secrets.items)
+	if len(f.secrets.Items) != 0 {
+		t.Errorf("keychain items left: %v", f.secrets.Items)
 	}
 	if _, err := f.svc.Entry(ctx, a.ID); backend.ErrorCode(err) != backend.ENOTFOUND {
 		t.Errorf("Entry after delete = %v", err)
@@ -275,7 +228,7 @@ func TestGroupsMostUrgentFirst(t *testing.T) {
 	f.importToken(t, busy.ID, "Unknown", 0)
 	f.importToken(t, busy.ID, "Sooner", 2*24*time.Hour)
 	f.importToken(t, busy.ID, "Gone", -time.Hour)
-	f.secrets.reads = 0
+	f.secrets.Reads = 0
 
 	groups, err := f.svc.Groups(context.Background())
 	if err != nil {
@@ -298,8 +251,8 @@ func TestGroupsMostUrgentFirst(t *testing.T) {
 	if groups[2].Client.ID != empty.ID || len(groups[2].Accounts) != 0 {
 		t.Errorf("empty client group = %+v", groups[2])
 	}
-	if f.secrets.reads != 0 {
-		t.Errorf("listing read %d secrets from the keychain", f.secrets.reads)
+	if f.secrets.Reads != 0 {
+		t.Errorf("listing read %d secrets from the keychain", f.secrets.Reads)
 	}
 }
 

@@ -8,47 +8,15 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/tokenwarden/tokenwarden/backend"
 	"github.com/tokenwarden/tokenwarden/backend/accounts"
 	"github.com/tokenwarden/tokenwarden/backend/history"
+	"github.com/tokenwarden/tokenwarden/backend/keychain/keychaintest"
 	"github.com/tokenwarden/tokenwarden/backend/sqlite"
 )
-
-// histSecrets stands in for the keychain in the history command tests.
-type histSecrets struct {
-	mu    sync.Mutex
-	items map[string]string
-}
-
-func (m *histSecrets) SetSecret(_ context.Context, owner string, kind backend.SecretKind, v string) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.items[owner+"/"+string(kind)] = v
-	return nil
-}
-
-func (m *histSecrets) Secret(_ context.Context, owner string, kind backend.SecretKind) (string, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	v, ok := m.items[owner+"/"+string(kind)]
-	if !ok {
-		return "", backend.Errorf(backend.ENOTFOUND, "no secret")
-	}
-	return v, nil
-}
-
-func (m *histSecrets) DeleteSecret(_ context.Context, owner string, kind backend.SecretKind) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	delete(m.items, owner+"/"+string(kind))
-	return nil
-}
-
-func (m *histSecrets) Ping(context.Context) error { return nil }
 
 type histRegistry []*backend.Provider
 
@@ -93,7 +61,7 @@ func newHistFixture(t *testing.T, populate bool) *histFixture {
 	}
 	t.Cleanup(func() { db.Close() })
 	f.db = db
-	f.svc = accounts.New(db, &histSecrets{items: map[string]string{}}, histProviders)
+	f.svc = accounts.New(db, keychaintest.New(), histProviders)
 	f.svc.Now = func() time.Time { return f.now }
 	if !populate {
 		return f

@@ -6,47 +6,15 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/tokenwarden/tokenwarden/backend"
 	"github.com/tokenwarden/tokenwarden/backend/accounts"
 	"github.com/tokenwarden/tokenwarden/backend/history"
+	"github.com/tokenwarden/tokenwarden/backend/keychain/keychaintest"
 	"github.com/tokenwarden/tokenwarden/backend/sqlite"
 )
-
-// memSecrets stands in for the keychain.
-type memSecrets struct {
-	mu    sync.Mutex
-	items map[string]string
-}
-
-func (m *memSecrets) SetSecret(_ context.Context, owner string, kind backend.SecretKind, v string) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.items[owner+"/"+string(kind)] = v
-	return nil
-}
-
-func (m *memSecrets) Secret(_ context.Context, owner string, kind backend.SecretKind) (string, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	v, ok := m.items[owner+"/"+string(kind)]
-	if !ok {
-		return "", backend.Errorf(backend.ENOTFOUND, "no secret")
-	}
-	return v, nil
-}
-
-func (m *memSecrets) DeleteSecret(_ context.Context, owner string, kind backend.SecretKind) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	delete(m.items, owner+"/"+string(kind))
-	return nil
-}
-
-func (m *memSecrets) Ping(context.Context) error { return nil }
 
 // registry is a small provider catalogue for tests.
 type registry []*backend.Provider
@@ -84,7 +52,7 @@ func TestExportsHoldNoSecrets(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	secrets := &memSecrets{items: map[string]string{}}
+	secrets := keychaintest.New()
 	svc := accounts.New(db, secrets, testProviders)
 	c, err := svc.AddClient(ctx, "Acme, Bakery")
 	if err != nil {

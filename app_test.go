@@ -3,8 +3,8 @@ package main
 import (
 	"context"
 	"errors"
-	"sync"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 

@@ -112,6 +112,20 @@ test('Deadlines lists reconnect-by dates by week', async () => {
   await shot('deadlines-light');
 });
 
+test('an account panel shows its status over the last 90 days as a band', async () => {
+  await page.click(tid('tab-accounts'));
+  const rows = page.locator(tid('account-row'));
+  if ((await rows.count()) === 0) return;
+  await rows.first().click();
+  const panel = page.locator(tid('account-panel'));
+  await panel.waitFor();
+  await panel.locator(tid('panel-status-band')).waitFor();
+  assert.ok((await panel.locator(`${tid('panel-status-band')} [data-state]`).count()) > 0);
+  await panel.locator(tid('panel-status-band')).scrollIntoViewIfNeeded();
+  await shot('panel-band-light');
+  await page.keyboard.press('Escape');
+});
+
 test('the history views look right in the dark theme too', async () => {
   await page.emulateMedia({ colorScheme: 'dark' });
   await page.reload();

@@ -215,6 +215,9 @@ type failure struct {
 	step    string // "renewal" or "check"
 	reason  string
 	message string // the platform's or the error's own words
+	// plain: message is a user-facing sentence (a *backend.Error), not a
+	// bare error's text.
+	plain bool
 }
 
 // finding is an event about something noticed while the token works.
@@ -363,7 +366,7 @@ func (m *Monitor) check(ctx context.Context, id string, force bool, cc *credCach
 				c.refreshFail = &failure{step: "renewal", reason: reason, message: words}
 				return c.finish(ctx)
 			case backend.Transient(reason):
-				c.noVerdict = &failure{step: "renewal", reason: reason, message: words}
+				c.noVerdict = &failure{step: "renewal", reason: reason, message: words, plain: isPlain(err)}
 				return c.finish(ctx)
 			}
 			// Not about the token (the app's credentials, an unexplained
@@ -416,7 +419,7 @@ func (m *Monitor) check(ctx context.Context, id string, force bool, cc *credCach
 		if isVerdict(reason) {
 			c.validation = &backend.Validation{Valid: false, Reason: reason, Message: c.words(err)}
 		} else {
-			c.noVerdict = &failure{step: "check", reason: reason, message: c.words(err)}
+			c.noVerdict = &failure{step: "check", reason: reason, message: c.words(err), plain: isPlain(err)}
 		}
 	}
 	return c.finish(ctx)
@@ -443,6 +446,12 @@ func (c *run) call(ctx context.Context, ps *providerState, fn func(context.Conte
 }
 
 // words is an error in plain words, without secrets.
+// isPlain reports whether err carries a user-facing sentence.
+func isPlain(err error) bool {
+	var e *backend.Error
+	return errors.As(err, &e)
+}
+
 func (c *run) words(err error) string {
 	var e *backend.Error
 	s := err.Error()
@@ -743,12 +752,18 @@ func (c *run) apply(a *backend.Account) {
 	}
 }
 
+// failureText says why a check got no verdict. A user-facing error already
+// names the platform and the fault, so its words stand alone; anything else
+// (a bare network error) follows the reason's plain sentence.
 func (c *run) failureText(f *failure) string {
 	d := backend.Diagnose(f.reason)
-	if f.message != "" {
-		return d.Problem + " (" + strings.TrimSuffix(f.message, ".") + ".)"
+	switch {
+	case f.message == "":
+		return d.Problem
+	case f.plain:
+		return strings.TrimSuffix(f.message, ".") + "."
 	}
-	return d.Problem
+	return d.Problem + " (" + strings.TrimSuffix(f.message, ".") + ".)"
 }
 
 // message is the result's sentence.

@@ -655,3 +655,23 @@ func TestFallbackReason(t *testing.T) {
 		t.Errorf("retryAfter = %v", got)
 	}
 }
+
+func TestFailureText(t *testing.T) {
+	c := &run{}
+	plain := backend.Errorf(backend.EUNAVAILABLE, "Could not reach Facebook: the name graph.facebook.com could not be resolved.")
+	for _, tc := range []struct {
+		name string
+		f    failure
+		want string
+	}{
+		{"no words", failure{reason: backend.ReasonNetwork}, backend.Diagnose(backend.ReasonNetwork).Problem},
+		{"platform's sentence stands alone", failure{reason: backend.ReasonNetwork, message: plain.Error(), plain: isPlain(plain)},
+			"Could not reach Facebook: the name graph.facebook.com could not be resolved."},
+		{"bare error follows the reason", failure{reason: backend.ReasonNetwork, message: "dial tcp: connection refused"},
+			backend.Diagnose(backend.ReasonNetwork).Problem + " (dial tcp: connection refused.)"},
+	} {
+		if got := c.failureText(&tc.f); got != tc.want {
+			t.Errorf("%s: %q, want %q", tc.name, got, tc.want)
+		}
+	}
+}

@@ -29,9 +29,6 @@ type Link struct {
 	AccountID string
 }
 
-// String renders the link back in its one accepted form.
-func (l Link) String() string { return Scheme + "://" + l.Action + "/" + l.AccountID }
-
 // Parse reads a link. It accepts only the scheme, a known action and a
 // well-formed account id: no query, fragment, port, user or extra path.
 func Parse(raw string) (Link, error) {

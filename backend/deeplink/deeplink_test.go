@@ -40,9 +40,6 @@ func TestParse(t *testing.T) {
 			t.Errorf("Parse(%q) code = %s", tc.in, backend.ErrorCode(err))
 		}
 	}
-	if l := (Link{ActionReconnect, id}); l.String() != "tokenwarden://reconnect/"+id {
-		t.Errorf("String = %s", l)
-	}
 }
 
 func TestFind(t *testing.T) {

@@ -34,16 +34,6 @@ func (w *wrapped) Error() string { return w.app.Error() }
 // errors.As) and the cause (for errors.Is and logging).
 func (w *wrapped) Unwrap() []error { return []error{w.app, w.cause} }
 
-// Cause returns the error the keychain itself reported behind an error from
-// this package, for logs, or nil. It never mentions a secret.
-func Cause(err error) error {
-	var w *wrapped
-	if errors.As(err, &w) {
-		return w.cause
-	}
-	return nil
-}
-
 // mapError turns an error from a keychain call into a *backend.Error with a
 // message for the user. secrets are the values involved in the call; a cause
 // that mentions one of them is dropped rather than kept for logs.

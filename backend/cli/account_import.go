@@ -15,10 +15,11 @@ import (
 
 func init() {
 	register(&command{
-		name:  "account import",
-		usage: "--client NAME --provider ID --label LABEL [--expires-at RFC3339 | --expires-in DURATION] [--refresh-token-stdin]",
-		help:  "Import a token read from stdin (refresh token on the next line)",
-		run:   runAccountImport,
+		name:         "account import",
+		usage:        "--client NAME --provider ID --label LABEL [--expires-at RFC3339 | --expires-in DURATION] [--refresh-token-stdin]",
+		help:         "Import a token read from stdin (refresh token on the next line)",
+		run:          runAccountImport,
+		readsSecrets: true,
 	})
 }
 

@@ -45,6 +45,9 @@ type command struct {
 	usage string // arguments after the name
 	help  string
 	run   func(ctx context.Context, env *Env, args []string) (int, error)
+	// readsSecrets marks commands that take tokens or secrets on standard
+	// input, so a stray argument is answered with why, not a count.
+	readsSecrets bool
 }
 
 var commands = map[string]*command{}
@@ -53,33 +56,87 @@ func register(c *command) { commands[c.name] = c }
 
 // Run runs the command named by args and returns the process exit code.
 func Run(ctx context.Context, env *Env, args []string) int {
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || (args[0] == "help" && len(args) == 1) {
 		printUsage(env.Stdout)
 		return ExitOK
 	}
-	cmd := commands[args[0]]
-	rest := args[1:]
-	if len(args) > 1 {
-		if sub := commands[args[0]+" "+args[1]]; sub != nil {
-			cmd, rest = sub, args[2:]
-		}
+	if args[0] == "help" {
+		// "tokenwarden help client add" is "tokenwarden client add --help".
+		args = append(args[1:], "--help")
 	}
+	cmd, rest := find(args)
 	if cmd == nil {
 		fmt.Fprintf(env.Stderr, "error: unknown command %q\n", strings.Join(args[:min(2, len(args))], " "))
+		if hint := backend.DidYouMean(strings.Join(args[:min(2, len(args))], " "), commandWords(args[0])); hint != "" {
+			fmt.Fprintln(env.Stderr, hint)
+		}
 		fmt.Fprintln(env.Stderr, `Run "tokenwarden help" to see the commands.`)
 		return ExitError
 	}
 	code, err := cmd.run(ctx, env, rest)
 	if err != nil {
+		var help helpRequest
+		if errors.As(err, &help) {
+			printCommandHelp(env.Stdout, cmd, help.fs)
+			return ExitOK
+		}
 		var usage usageError
 		if errors.As(err, &usage) {
-			fmt.Fprintf(env.Stderr, "error: %s\nusage: tokenwarden %s %s\n", usage.msg, cmd.name, cmd.usage)
+			msg := usage.msg
+			if usage.extraArgs && cmd.readsSecrets {
+				msg = "tokens and secrets are read from standard input, so they stay out of your shell history " +
+					"and the process list; pipe them in (see the example in tokenwarden " + cmd.name + " --help)"
+			}
+			fmt.Fprintf(env.Stderr, "error: %s\nusage: tokenwarden %s %s\n", msg, cmd.name, cmd.usage)
 			return ExitError
 		}
 		fmt.Fprintf(env.Stderr, "error: %s\n", backend.ErrorMessage(err))
 		return ExitError
 	}
 	return code
+}
+
+// find picks the command args name: a two-word command ("client add")
+// before a one-word one.
+func find(args []string) (*command, []string) {
+	if len(args) > 1 {
+		if sub := commands[args[0]+" "+args[1]]; sub != nil {
+			return sub, args[2:]
+		}
+	}
+	if cmd := commands[args[0]]; cmd != nil {
+		return cmd, args[1:]
+	}
+	return nil, nil
+}
+
+// commandWords lists what a mistyped command could have meant: the full
+// names, and for a known first word ("client"), its subcommands.
+func commandWords(first string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for n := range commands {
+		out = append(out, n)
+		if w, _, ok := strings.Cut(n, " "); ok && !seen[w] {
+			seen[w] = true
+			out = append(out, w)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func printCommandHelp(w io.Writer, c *command, fs *flag.FlagSet) {
+	fmt.Fprintf(w, "%s.\n\nusage: tokenwarden %s %s\n", c.help, c.name, c.usage)
+	if c.readsSecrets {
+		fmt.Fprintln(w, "\nTokens and secrets are read from standard input, never from arguments.")
+	}
+	if fs != nil {
+		fmt.Fprintln(w, "\nFlags:")
+		fs.SetOutput(w)
+		fs.PrintDefaults()
+	}
+	fmt.Fprintln(w, "\nGlobal flag: --data-dir DIR (or TOKENWARDEN_HOME) picks the data folder.")
 }
 
 func printUsage(w io.Writer) {
@@ -98,18 +155,33 @@ func printUsage(w io.Writer) {
 	fmt.Fprintln(w, "Exit codes: 0 ok, 1 an account needs attention, 2 error.")
 }
 
-// usageError is a mistake in the command line itself.
-type usageError struct{ msg string }
+// usageError is a mistake in the command line itself; extraArgs marks
+// positional arguments a command does not take.
+type usageError struct {
+	msg       string
+	extraArgs bool
+}
+
+// helpRequest is -h or --help on a command: its help goes to stdout, exit 0.
+type helpRequest struct{ fs *flag.FlagSet }
+
+func (h helpRequest) Error() string { return "help requested" }
 
 func (e usageError) Error() string { return e.msg }
 
-func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
+func usagef(format string, args ...any) error { return usageError{msg: fmt.Sprintf(format, args...)} }
 
 // parse parses flags and checks the number of positional arguments.
 func parse(fs *flag.FlagSet, args []string, positional int) ([]string, error) {
 	fs.SetOutput(io.Discard)
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil, helpRequest{fs}
+		}
 		return nil, usagef("%v", err)
+	}
+	if fs.NArg() > positional {
+		return nil, usageError{msg: fmt.Sprintf("unexpected argument %q (this command takes %d)", fs.Arg(positional), positional), extraArgs: true}
 	}
 	if fs.NArg() != positional {
 		return nil, usagef("expected %d argument(s), got %d", positional, fs.NArg())

@@ -11,7 +11,7 @@ import (
 
 func init() {
 	register(&command{name: "provider add-custom", usage: `--id ID --issuer URL --client-id ID [--name NAME] [--client-secret-stdin] [--scopes "a b"]`,
-		help: "Add any OAuth 2.0 / OpenID Connect provider by its issuer URL", run: runProviderAddCustom})
+		help: "Add any OAuth 2.0 / OpenID Connect provider by its issuer URL", run: runProviderAddCustom, readsSecrets: true})
 }
 
 func runProviderAddCustom(ctx context.Context, env *Env, args []string) (int, error) {

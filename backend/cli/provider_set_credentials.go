@@ -8,7 +8,7 @@ import (
 
 func init() {
 	register(&command{name: "provider set-credentials", usage: "ID --client-id ID [--client-secret-stdin]",
-		help: "Store your developer app's client id (and secret, read from stdin)", run: runProviderSetCredentials})
+		help: "Store your developer app's client id (and secret, read from stdin)", run: runProviderSetCredentials, readsSecrets: true})
 }
 
 func runProviderSetCredentials(ctx context.Context, env *Env, args []string) (int, error) {

@@ -9,6 +9,7 @@ const (
 	EventClientDeleted   = "client.deleted"
 	EventAccountImported = "account.imported"
 	EventAccountRenamed  = "account.renamed"
+	EventAccountMoved    = "account.moved" // to another client
 	EventAccountDeleted  = "account.deleted"
 	// OAuth: a new account through the browser, a reconnect of an existing
 	// one, a failed attempt, a revocation at the platform on delete.

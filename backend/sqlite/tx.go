@@ -164,7 +164,7 @@ func (t *Tx) DeleteClient(id string) error {
 			noun = "account"
 		}
 		return backend.Errorf(backend.ECONFLICT, "%q still has %d %s.", c.Name, n, noun).
-			WithHint("Delete or move them first.")
+			WithHint(`Move them to another client first ("tokenwarden account move ID --client NAME", or Move in the account's panel), or delete them.`)
 	}
 	if _, err := t.tx.ExecContext(t.ctx, "DELETE FROM clients WHERE id = ?", id); err != nil {
 		return fmt.Errorf("delete client: %w", err)

@@ -131,7 +131,7 @@ func TestDeleteClientWithAccounts(t *testing.T) {
 	} {
 		err := db.Update(context.Background(), func(tx backend.Tx) error { return tx.DeleteClient(tt.id) })
 		wantCode(t, err, backend.ECONFLICT, tt.msg)
-		if e, ok := err.(*backend.Error); ok && e.Hint != "Delete or move them first." {
+		if e, ok := err.(*backend.Error); ok && e.Hint != `Move them to another client first ("tokenwarden account move ID --client NAME", or Move in the account's panel), or delete them.` {
 			t.Errorf("hint = %q", e.Hint)
 		}
 	}

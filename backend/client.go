@@ -10,7 +10,17 @@ type Client struct {
 	ID        string    `json:"id"`
 	Name      string    `json:"name"`
 	CreatedAt time.Time `json:"created_at"`
+	// Contact is who to ask when a login breaks (a name, email or phone);
+	// Notes is the freelancer's own free text. Neither may hold a secret.
+	Contact string `json:"contact"`
+	Notes   string `json:"notes"`
 }
+
+// Bounds of a client's contact and notes.
+const (
+	MaxContactLength = 200
+	MaxNotesLength   = 4000
+)
 
 // MaxNameLength bounds client names and account labels.
 const MaxNameLength = 120
@@ -38,4 +48,23 @@ func HasControlChars(s string) bool {
 		}
 	}
 	return false
+}
+
+// CleanNote trims a client's contact or notes and checks it: empty is
+// allowed (it clears the field); multiline allows line breaks and tabs.
+func CleanNote(what, text string, maxLen int, multiline bool) (string, error) {
+	text = strings.TrimSpace(strings.ReplaceAll(text, "\r\n", "\n"))
+	if len([]rune(text)) > maxLen {
+		return "", Errorf(EINVALID, "The %s is longer than %d characters.", what, maxLen)
+	}
+	lines := []string{text}
+	if multiline {
+		lines = strings.Split(strings.ReplaceAll(text, "\t", " "), "\n")
+	}
+	for _, l := range lines {
+		if HasControlChars(l) {
+			return "", Errorf(EINVALID, "The %s contains control characters.", what)
+		}
+	}
+	return text, nil
 }

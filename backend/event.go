@@ -6,6 +6,7 @@ import "time"
 const (
 	EventClientCreated   = "client.created"
 	EventClientRenamed   = "client.renamed"
+	EventClientEdited    = "client.edited" // contact or notes
 	EventClientDeleted   = "client.deleted"
 	EventAccountImported = "account.imported"
 	EventAccountRenamed  = "account.renamed"

@@ -102,3 +102,41 @@ func (s *Service) FindClient(ctx context.Context, idOrName string) (c *backend.C
 	}
 	return c, err
 }
+
+// EditClient saves a client's contact and notes. The history records that
+// they changed, not what they say.
+func (s *Service) EditClient(ctx context.Context, id, contact, notes string) (*backend.Client, error) {
+	contact, err := backend.CleanNote("contact", contact, backend.MaxContactLength, false)
+	if err != nil {
+		return nil, err
+	}
+	if notes, err = backend.CleanNote("notes", notes, backend.MaxNotesLength, true); err != nil {
+		return nil, err
+	}
+	var c *backend.Client
+	err = s.Store.Update(ctx, func(tx backend.Tx) error {
+		if c, err = tx.Client(id); err != nil {
+			return err
+		}
+		var changed []string
+		if c.Contact != contact {
+			changed = append(changed, "contact")
+		}
+		if c.Notes != notes {
+			changed = append(changed, "notes")
+		}
+		if len(changed) == 0 {
+			return nil
+		}
+		c.Contact, c.Notes = contact, notes
+		if err := tx.UpdateClient(c); err != nil {
+			return err
+		}
+		return tx.AppendEvent(event(backend.EventClientEdited, backend.OutcomeOK,
+			fmt.Sprintf("Client %q: %s changed.", c.Name, strings.Join(changed, " and ")), c, nil, map[string]any{"changed": changed}))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}

@@ -56,3 +56,47 @@ func TestMoveAccount(t *testing.T) {
 		t.Errorf("a failed move changed the account")
 	}
 }
+
+func TestEditClient(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	c := f.client(t, "Acme Bakery")
+	got, err := f.svc.EditClient(ctx, c.ID, " Jane Doe <jane@acme.test> ", "Admin: Jane.\r\nAsk before reconnecting.")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Contact != "Jane Doe <jane@acme.test>" || got.Notes != "Admin: Jane.\nAsk before reconnecting." {
+		t.Fatalf("edited = %+v", got)
+	}
+	if stored, _ := f.svc.FindClient(ctx, c.ID); stored.Contact != got.Contact || stored.Notes != got.Notes {
+		t.Fatalf("stored = %+v", stored)
+	}
+	long := make([]rune, backend.MaxNotesLength+1)
+	for i := range long {
+		long[i] = 'x'
+	}
+	for _, tc := range []struct{ name, contact, notes string }{
+		{"line break in contact", "Jane\nDoe", ""},
+		{"escape in notes", "", "ok\x1b[31m"},
+		{"notes too long", "", string(long)},
+	} {
+		if _, err := f.svc.EditClient(ctx, c.ID, tc.contact, tc.notes); backend.ErrorCode(err) != backend.EINVALID {
+			t.Errorf("%s: err = %v, want EINVALID", tc.name, err)
+		}
+	}
+	if stored, _ := f.svc.FindClient(ctx, c.ID); stored.Notes != got.Notes {
+		t.Errorf("a refused edit changed the notes: %q", stored.Notes)
+	}
+	n := 0
+	for _, e := range f.events(t) {
+		if e.Kind == backend.EventClientEdited {
+			n++
+			if e.Message != `Client "Acme Bakery": contact and notes changed.` {
+				t.Errorf("event message %q", e.Message)
+			}
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d edit events, want 1", n)
+	}
+}

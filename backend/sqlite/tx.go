@@ -73,12 +73,12 @@ func errDuplicateClient(name string) error {
 
 // --- clients ---
 
-const clientColumns = "id, name, created_at"
+const clientColumns = "id, name, created_at, contact, notes"
 
 func scanClient(s scanner) (*backend.Client, error) {
 	var c backend.Client
 	var created int64
-	if err := s.Scan(&c.ID, &c.Name, &created); err != nil {
+	if err := s.Scan(&c.ID, &c.Name, &created, &c.Contact, &c.Notes); err != nil {
 		return nil, err
 	}
 	c.CreatedAt = loadTime(created)
@@ -122,7 +122,8 @@ func (t *Tx) InsertClient(c *backend.Client) error {
 		return err
 	}
 	created := storeTime(&c.CreatedAt, time.Now())
-	_, err := t.tx.ExecContext(t.ctx, "INSERT INTO clients (id, name, created_at) VALUES (?, ?, ?)", c.ID, c.Name, created)
+	_, err := t.tx.ExecContext(t.ctx, "INSERT INTO clients (id, name, created_at, contact, notes) VALUES (?, ?, ?, ?, ?)",
+		c.ID, c.Name, created, c.Contact, c.Notes)
 	if sqliteCode(err) == sqlite3.SQLITE_CONSTRAINT_UNIQUE {
 		return errDuplicateClient(c.Name)
 	} else if err != nil {
@@ -131,12 +132,12 @@ func (t *Tx) InsertClient(c *backend.Client) error {
 	return nil
 }
 
-// UpdateClient saves c's name. CreatedAt never changes.
+// UpdateClient saves c's name, contact and notes. CreatedAt never changes.
 func (t *Tx) UpdateClient(c *backend.Client) error {
 	if err := t.writable(); err != nil {
 		return err
 	}
-	res, err := t.tx.ExecContext(t.ctx, "UPDATE clients SET name = ? WHERE id = ?", c.Name, c.ID)
+	res, err := t.tx.ExecContext(t.ctx, "UPDATE clients SET name = ?, contact = ?, notes = ? WHERE id = ?", c.Name, c.Contact, c.Notes, c.ID)
 	if sqliteCode(err) == sqlite3.SQLITE_CONSTRAINT_UNIQUE {
 		return errDuplicateClient(c.Name)
 	} else if err != nil {

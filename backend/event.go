@@ -10,7 +10,8 @@ const (
 	EventClientDeleted   = "client.deleted"
 	EventAccountImported = "account.imported"
 	EventAccountRenamed  = "account.renamed"
-	EventAccountMoved    = "account.moved" // to another client
+	EventAccountMoved    = "account.moved"          // to another client
+	EventTokenReplaced   = "account.token_replaced" // by hand, on an existing account
 	EventAccountDeleted  = "account.deleted"
 	// OAuth: a new account through the browser, a reconnect of an existing
 	// one, a failed attempt, a revocation at the platform on delete.

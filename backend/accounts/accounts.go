@@ -16,6 +16,9 @@ type ImportRequest struct {
 	Provider string
 	Label    string
 	Token    backend.Token
+	// Replace puts the token on the client's existing account with the same
+	// platform and label instead of refusing the import as a duplicate.
+	Replace bool
 }
 
 // ImportAccount checks the request, stores the tokens in the keychain and the
@@ -43,11 +46,21 @@ func (s *Service) ImportAccount(ctx context.Context, req ImportRequest) (*backen
 		return nil, err
 	}
 	var client *backend.Client
+	var existing *backend.Account
 	if err := s.Store.View(ctx, func(tx backend.Tx) error {
-		client, err = tx.Client(req.ClientID)
+		if client, err = tx.Client(req.ClientID); err != nil {
+			return err
+		}
+		existing, err = duplicateOf(tx, client, p, label)
 		return err
 	}); err != nil {
 		return nil, err
+	}
+	if existing != nil {
+		if !req.Replace {
+			return nil, newDuplicateError(client, p, existing)
+		}
+		return s.ReplaceToken(ctx, existing.ID, req.Token)
 	}
 
 	now := s.now()

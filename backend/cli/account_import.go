@@ -16,7 +16,7 @@ import (
 func init() {
 	register(&command{
 		name:         "account import",
-		usage:        "--client NAME --provider ID --label LABEL [--expires-at RFC3339 | --expires-in DURATION] [--refresh-token-stdin]",
+		usage:        "--client NAME --provider ID --label LABEL [--expires-at RFC3339 | --expires-in DURATION] [--refresh-token-stdin] [--replace]",
 		help:         "Import a token read from stdin (refresh token on the next line)",
 		run:          runAccountImport,
 		readsSecrets: true,
@@ -31,6 +31,7 @@ func runAccountImport(ctx context.Context, env *Env, args []string) (int, error)
 	expiresAt := fs.String("expires-at", "", "expiry as RFC 3339")
 	expiresIn := fs.String("expires-in", "", "expiry from now, e.g. 90m, 12h, 60d")
 	withRefresh := fs.Bool("refresh-token-stdin", false, "read a refresh token from the second line of stdin")
+	replace := fs.Bool("replace", false, "replace the token of the client's account with the same platform and label")
 	if _, err := parse(fs, args, 0); err != nil {
 		return ExitError, err
 	}
@@ -55,7 +56,8 @@ func runAccountImport(ctx context.Context, env *Env, args []string) (int, error)
 	}
 	a, err := svc.ImportAccount(ctx, accounts.ImportRequest{
 		ClientID: c.ID, Provider: *provider, Label: *label,
-		Token: backend.Token{AccessToken: access, RefreshToken: refresh, ExpiresAt: expiry},
+		Token:   backend.Token{AccessToken: access, RefreshToken: refresh, ExpiresAt: expiry},
+		Replace: *replace,
 	})
 	if err != nil {
 		return ExitError, err

@@ -15,7 +15,10 @@ func TestRunUsage(t *testing.T) {
 	noData := func() (*Env, *bytes.Buffer, *bytes.Buffer) {
 		var out, errOut bytes.Buffer
 		return &Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errOut,
-			Service: func() (*accounts.Service, error) { t.Fatal("help or bad usage must not open the data folder"); return nil, nil }}, &out, &errOut
+			Service: func() (*accounts.Service, error) {
+				t.Fatal("help or bad usage must not open the data folder")
+				return nil, nil
+			}}, &out, &errOut
 	}
 	for _, tc := range []struct {
 		args    []string

@@ -11,4 +11,3 @@ func Cause(err error) error {
 	}
 	return nil
 }
-

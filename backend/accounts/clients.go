@@ -97,10 +97,26 @@ func (s *Service) FindClient(ctx context.Context, idOrName string) (c *backend.C
 		return err
 	})
 	if backend.ErrorCode(err) == backend.ENOTFOUND {
-		return nil, backend.Errorf(backend.ENOTFOUND, "No client named %q.", idOrName).
-			WithHint(`Create it with "tokenwarden client add NAME", or see "tokenwarden client list".`)
+		hint := `Create it with "tokenwarden client add NAME", or see "tokenwarden client list".`
+		if mean := s.clientSuggestion(ctx, idOrName); mean != "" {
+			hint = mean + " " + hint
+		}
+		return nil, backend.Errorf(backend.ENOTFOUND, "No client named %q.", idOrName).WithHint(hint)
 	}
 	return c, err
+}
+
+// clientSuggestion is "Did you mean ...?" over the client names, or "".
+func (s *Service) clientSuggestion(ctx context.Context, name string) string {
+	clients, err := s.Clients(ctx)
+	if err != nil {
+		return ""
+	}
+	names := make([]string, len(clients))
+	for i, c := range clients {
+		names[i] = c.Name
+	}
+	return backend.DidYouMean(name, names)
 }
 
 // EditClient saves a client's contact and notes. The history records that

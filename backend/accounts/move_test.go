@@ -2,6 +2,7 @@ package accounts
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -98,5 +99,14 @@ func TestEditClient(t *testing.T) {
 	}
 	if n != 1 {
 		t.Errorf("%d edit events, want 1", n)
+	}
+}
+
+func TestFindClientSuggests(t *testing.T) {
+	f := newFixture(t)
+	f.client(t, "Acme Bakery")
+	_, err := f.svc.FindClient(context.Background(), "acme bakry")
+	if backend.ErrorCode(err) != backend.ENOTFOUND || !strings.Contains(err.Error(), `Did you mean "Acme Bakery"?`) {
+		t.Fatalf("err = %v", err)
 	}
 }

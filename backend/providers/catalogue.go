@@ -236,8 +236,11 @@ func (c *Catalogue) Provider(id string) (*backend.Provider, error) {
 		return nil, backend.Errorf(backend.EINVALID, "No provider given.").
 			WithHint("Use one of: " + strings.Join(ids, ", ") + ".")
 	}
-	return nil, backend.Errorf(backend.EINVALID, "Unknown provider %q.", id).
-		WithHint("Use one of: " + strings.Join(ids, ", ") + ", or add a custom provider.")
+	hint := "Use one of: " + strings.Join(ids, ", ") + ", or add a custom provider."
+	if mean := backend.DidYouMean(id, ids); mean != "" {
+		hint = mean + " " + hint
+	}
+	return nil, backend.Errorf(backend.EINVALID, "Unknown provider %q.", id).WithHint(hint)
 }
 
 // Providers returns every known provider, built-ins first in display order,

@@ -497,3 +497,10 @@ func TestCatalogueConcurrentUse(t *testing.T) {
 		t.Errorf("%d providers, want 16", n)
 	}
 }
+
+func TestUnknownProviderSuggests(t *testing.T) {
+	_, err := Builtin().Provider("facebok")
+	if err == nil || !strings.Contains(err.Error(), `Did you mean "facebook"?`) {
+		t.Fatalf("err = %v", err)
+	}
+}

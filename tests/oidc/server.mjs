@@ -19,6 +19,8 @@
 //                              false: only with offline_access, which OIDC
 //                              Core §11 grants only with prompt=consent
 //   withholdScopes             scopes the user does not grant at consent
+//   introspectionRequiresClientAuth  a caller with no client credentials gets
+//                              401 invalid_client at introspection (RFC 7662)
 //   tokensFile                 every code and token issued is appended here,
 //                              one JSON object a line, so the test can look
 //                              for them where they must not be
@@ -33,6 +35,8 @@
 //   forget         restart with no memory: grants, tokens, sessions are gone
 //   tamper-id-token {"claim": "nonce"|"aud"|"iss"|"exp"|"signature"}: the
 //                  next ID token from a code exchange is spoiled that way
+//   spoil-token-response {"token_type": "MAC", ...}: these members replace
+//                  those of the next code exchange's token response
 // Set OIDC_DEBUG=1 to log each request on stderr.
 import { appendFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -108,6 +112,7 @@ function logIssued(entry) {
 
 let signingKey = await newSigningKey();
 let tamper = ''; // the claim to spoil in the next ID token, see tamper-id-token
+let spoilToken = null; // members to force into the next code exchange's answer
 
 // spoilIDToken re-signs an ID token with one claim made wrong, or breaks
 // its signature, as a forged or mixed-up answer would be.
@@ -198,10 +203,32 @@ function build() {
       body.id_token = await spoilIDToken(body.id_token, tamper);
       tamper = '';
     }
+    if (spoilToken && grantType === 'authorization_code') {
+      Object.assign(body, spoilToken);
+      spoilToken = null;
+    }
     logIssued({
       kind: 'token', grant_type: grantType, client_id: ctx.oidc?.client?.clientId,
       access_token: body.access_token, refresh_token: body.refresh_token, id_token: body.id_token,
     });
+  });
+
+  // RFC 7662 §2.1: the introspection endpoint requires client
+  // authentication, as Keycloak's and most others' do. oidc-provider 9 lets
+  // a public client introspect its own tokens, so this configuration turns
+  // a caller without credentials away before it gets there.
+  provider.use(async (ctx, next) => {
+    if (!config.introspectionRequiresClientAuth || ctx.path !== '/token/introspection' || ctx.method !== 'POST') return next();
+    const chunks = [];
+    for await (const chunk of ctx.req) chunks.push(chunk);
+    const raw = Buffer.concat(chunks).toString();
+    ctx.req.body = raw; // oidc-provider reads an already-read body from here
+    const form = new URLSearchParams(raw);
+    if (ctx.get('Authorization') || form.get('client_secret') || form.get('client_assertion')) return next();
+    ctx.status = 401;
+    ctx.set('WWW-Authenticate', 'Basic realm="introspection"');
+    ctx.body = { error: 'invalid_client', error_description: 'client authentication is required to introspect tokens' };
+    return undefined;
   });
 
   // The interactions finish themselves: login as johndoe, then consent to
@@ -258,6 +285,9 @@ async function control(op, body) {
       return;
     case 'tamper-id-token':
       tamper = body.claim ?? '';
+      return;
+    case 'spoil-token-response':
+      spoilToken = body;
       return;
     default:
       throw new Error(`unknown control operation ${op}`);

@@ -32,7 +32,16 @@ type app struct {
 	dir        string
 	browser    *browser
 	transcript bytes.Buffer // every command's output, for the leak scan
+	// skew moves the app's clock ahead of the real one (see later).
+	skew time.Duration
 }
+
+// later moves the app's clock d ahead: the user runs the next command a
+// few minutes on, so the monitor's "checked less than a minute ago" and
+// "just renewed" guards do not swallow it.
+func (a *app) later(d time.Duration) { a.skew += d }
+
+func (a *app) now() time.Time { return time.Now().Add(a.skew) }
 
 func newApp(t *testing.T) *app {
 	return &app{t: t, dir: t.TempDir(), browser: newBrowser()}
@@ -40,7 +49,7 @@ func newApp(t *testing.T) *app {
 
 // openService wires the backend as package main's openService and
 // newMonitor do. When the bound services land, re-point this one function.
-func openService(dataDir string) (*accounts.Service, *monitor.Monitor, func(), error) {
+func openService(dataDir string, now func() time.Time) (*accounts.Service, *monitor.Monitor, func(), error) {
 	db, err := sqlite.Open(filepath.Join(dataDir, "tokenwarden.db"))
 	if err != nil {
 		return nil, nil, nil, err
@@ -48,6 +57,7 @@ func openService(dataDir string) (*accounts.Service, *monitor.Monitor, func(), e
 	catalogue, _ := providers.Load(dataDir)
 	svc := accounts.New(db, keychain.New(keychain.Namespace(dataDir)), catalogue)
 	svc.DataDir = dataDir
+	svc.Now = now
 	svc.Authorizer = oauth.Authorizer{}
 	svc.Platforms = providers.PlatformFor
 	svc.Discover = oauth.FillFromDiscovery
@@ -55,7 +65,7 @@ func openService(dataDir string) (*accounts.Service, *monitor.Monitor, func(), e
 	mon := &monitor.Monitor{
 		Store: svc.Store, Secrets: svc.Secrets, Providers: svc.Providers, Credentials: svc.Credentials,
 		Checkers: providers.CheckerFor, ReasonOf: providers.Reason, RetryAfterOf: providers.RetryAfter,
-		TooSoon: providers.ErrTooSoon, Discover: oauth.FillFromDiscovery, DataDir: dataDir, Window: svc.Window,
+		TooSoon: providers.ErrTooSoon, Discover: oauth.FillFromDiscovery, DataDir: dataDir, Window: svc.Window, Now: now,
 	}
 	return svc, mon, func() { db.Close() }, nil
 }
@@ -83,7 +93,7 @@ func (a *app) run(stdin string, args ...string) cliResult {
 		if svc != nil {
 			return nil
 		}
-		s, m, c, err := openService(a.dir)
+		s, m, c, err := openService(a.dir, a.now)
 		if err != nil {
 			return err
 		}

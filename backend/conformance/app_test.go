@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -195,6 +196,10 @@ func (a *app) check(id string, args ...string) (*checkResult, cliResult, error) 
 // scanForLeaks looks for every secret in every file of the data folder and
 // in every command's output.
 func (a *app) scanForLeaks(secrets []string) error {
+	secrets = slices.DeleteFunc(slices.Clone(secrets), func(s string) bool { return s == "" })
+	if len(secrets) == 0 {
+		return fmt.Errorf("the server logged no tokens to look for")
+	}
 	var found []string
 	err := filepath.Walk(a.dir, func(path string, info os.FileInfo, err error) error {
 		if err != nil || info.IsDir() {

@@ -192,6 +192,25 @@ func (s *oidcServer) lastRefreshToken(t *testing.T, clientID string) string {
 	return rt
 }
 
+// lastTokens is the newest refresh token and opaque access token issued to
+// clientID: what the app holds (JWT access tokens cannot be introspected).
+func (s *oidcServer) lastTokens(t *testing.T, clientID string) []string {
+	var at string
+	for _, it := range s.issued(t) {
+		if it.Kind == "token" && it.ClientID == clientID && it.AccessToken != "" {
+			at = it.AccessToken
+		}
+	}
+	out := []string{}
+	if rt := s.lastRefreshToken(t, clientID); rt != "" {
+		out = append(out, rt)
+	}
+	if at != "" && strings.Count(at, ".") != 2 {
+		out = append(out, at)
+	}
+	return out
+}
+
 // active asks the server, as the inspector, whether token is active.
 func (s *oidcServer) active(token string) (bool, error) {
 	req, _ := http.NewRequest(http.MethodPost, s.Issuer+"/token/introspection",

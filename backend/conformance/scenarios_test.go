@@ -79,7 +79,13 @@ func narrowerGrantReported(l *life) error {
 		return err
 	}
 	withheld := l.cfg.server.WithholdScopes[0]
-	said := l.connectOut.Stderr
+	// Leave out the authorization URL, which names every scope asked for.
+	var said string
+	for _, line := range strings.Split(l.connectOut.Stderr, "\n") {
+		if !strings.Contains(line, "http") {
+			said += line + "\n"
+		}
+	}
 	if res, _, err := l.app.check(l.accountID, "--account", l.accountID); err == nil {
 		said += strings.Join(res.Findings, "\n") + res.Message
 	}

@@ -216,7 +216,7 @@ func deleteRevoking(l *life) error {
 	if err := l.needAccount(); err != nil {
 		return err
 	}
-	rt := l.srv.lastRefreshToken(l.app.t, l.cfg.client.ID)
+	held := l.srv.lastTokens(l.app.t, l.cfg.client.ID)
 	r := l.app.run("", "account", "delete", l.accountID)
 	if r.Code != cli.ExitOK {
 		return fmt.Errorf("account delete: %s", r)
@@ -228,8 +228,10 @@ func deleteRevoking(l *life) error {
 	if !strings.Contains(r.Stdout, "Revoked") {
 		return fmt.Errorf("deleted without revoking: %s", r)
 	}
-	if ok, err := l.srv.active(rt); err != nil || ok {
-		return fmt.Errorf("the server still holds the refresh token active after revocation (%v)", err)
+	for _, tok := range held {
+		if ok, err := l.srv.active(tok); err != nil || ok {
+			return fmt.Errorf("the server still holds a token active after revocation (%v)", err)
+		}
 	}
 	return nil
 }

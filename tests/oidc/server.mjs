@@ -246,11 +246,16 @@ function build() {
         ? await provider.Grant.find(details.grantId)
         : new provider.Grant({ accountId: session.accountId, clientId: params.client_id });
       const withheld = new Set(config.withholdScopes ?? []);
-      const want = [...(prompt.details.missingOIDCScope ?? [])].filter((s) => !withheld.has(s));
+      // An unticked scope is rejected, not just left out, or consent would
+      // be asked for again and again.
+      const split = (scopes) => [scopes.filter((s) => !withheld.has(s)), scopes.filter((s) => withheld.has(s))];
+      const [want, unticked] = split([...(prompt.details.missingOIDCScope ?? [])]);
       if (want.length) grant.addOIDCScope(want.join(' '));
+      if (unticked.length) grant.rejectOIDCScope(unticked.join(' '));
       for (const [indicator, scopes] of Object.entries(prompt.details.missingResourceScopes ?? {})) {
-        const granted = scopes.filter((s) => !withheld.has(s));
+        const [granted, refused] = split(scopes);
         if (granted.length) grant.addResourceScope(indicator, granted.join(' '));
+        if (refused.length) grant.rejectResourceScope(indicator, refused.join(' '));
       }
       const claims = prompt.details.missingOIDCClaims ?? [];
       if (claims.length) grant.addOIDCClaims(claims);

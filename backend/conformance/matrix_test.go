@@ -13,7 +13,6 @@ import (
 // found besides. A cell that fails because of one is listed in knownFailing.
 const (
 	defectIntrospection   = "introspection used without client credentials for a public client"
-	defectLastChecked     = "a successful check does not record last_checked_at"
 	defectReconnectBy     = "an invalid account's reconnect_by is its old expiry, not now"
 	defectTokenValidation = "token response not validated before it is stored"
 	defectReuseWording    = "rotated-refresh-token reuse is worded as a deauthorization"

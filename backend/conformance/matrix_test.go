@@ -3,6 +3,7 @@ package conformance
 import (
 	"fmt"
 	"os"
+	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -166,7 +167,20 @@ func (o outcome) cell() string {
 	case o.known != "":
 		return "known defect: " + o.known
 	}
-	return "FAIL: " + o.detail
+	return "FAIL: " + brief(o.detail)
+}
+
+var urlQuery = regexp.MustCompile(`(https?://[^\s"?]+)\?[^\s"]*`)
+
+// brief is a failure's detail fit for a table cell: URLs without their
+// query (codes, states, challenges), cut at 200 characters. The test's own
+// error message keeps it whole.
+func brief(detail string) string {
+	s := urlQuery.ReplaceAllString(detail, "$1?…")
+	if r := []rune(s); len(r) > 200 {
+		s = string(r[:200]) + "…"
+	}
+	return s
 }
 
 func errorsIsBlocked(detail string) bool { return detail == errBlocked.Error() }

@@ -41,3 +41,19 @@ func TestScanForLeaks(t *testing.T) {
 		})
 	}
 }
+
+// A failed cell must not carry the authorization URL's query into the
+// README, and must stay short.
+func TestBrief(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"connect: exit 2", "connect: exit 2"},
+		{"visit: http://127.0.0.1:5/auth?state=abc&nonce=def then", "visit: http://127.0.0.1:5/auth?… then"},
+		{`at "http://h/cb?code=x"`, `at "http://h/cb?…"`},
+		{strings.Repeat("é", 250), strings.Repeat("é", 200) + "…"},
+	}
+	for _, tt := range tests {
+		if got := brief(tt.in); got != tt.want {
+			t.Errorf("brief(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -118,6 +119,7 @@ func (a *app) run(stdin string, args ...string) cliResult {
 		},
 	}
 	code := cli.Run(ctx, env, args)
+	a.browser.inflight.Wait() // the success page is still loading when Run returns
 	if closeDB != nil {
 		closeDB()
 	}
@@ -233,9 +235,12 @@ func (a *app) scanForLeaks(secrets []string) error {
 // browser stands in for the system browser: it loads the authorization URL
 // and follows the redirects (the server finishes login and consent by
 // itself) to the app's loopback callback, keeping cookies between logins
-// as a browser keeps the provider's session.
+// as a browser keeps the provider's session. The app calls open on a
+// goroutine of its own, so the state is behind mu.
 type browser struct {
-	client *http.Client
+	client   *http.Client
+	inflight sync.WaitGroup // open calls still loading a page
+	mu       sync.Mutex
 	// spoilIss, when set, replaces the iss parameter of the authorization
 	// response on its way to the app: a mix-up attacker's answer (RFC 9207).
 	spoilIss string
@@ -249,30 +254,54 @@ func newBrowser() *browser {
 	return b
 }
 
+func (b *browser) setSpoilIss(iss string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.spoilIss = iss
+}
+
+// takeError returns and clears how the last page load went wrong.
+func (b *browser) takeError() error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	err := b.lastErr
+	b.lastErr = nil
+	return err
+}
+
 func (b *browser) redirect(req *http.Request, via []*http.Request) error {
 	if len(via) > 20 {
 		return fmt.Errorf("more than 20 redirects")
 	}
+	b.mu.Lock()
+	spoil := b.spoilIss
+	b.mu.Unlock()
 	q := req.URL.Query()
-	if b.spoilIss != "" && q.Get("state") != "" && q.Get("iss") != "" {
-		q.Set("iss", b.spoilIss)
+	if spoil != "" && q.Get("state") != "" && q.Get("iss") != "" {
+		q.Set("iss", spoil)
 		req.URL.RawQuery = q.Encode()
 	}
 	return nil
 }
 
 func (b *browser) open(u string) error {
+	b.inflight.Add(1)
+	defer b.inflight.Done()
+	var failed error
 	resp, err := b.client.Get(u)
-	if err != nil {
-		b.lastErr = err
-		return err
+	if err == nil {
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode >= 400 {
+			failed = fmt.Errorf("the browser ended on HTTP %d at %s", resp.StatusCode, redact(resp.Request.URL))
+		}
+	} else {
+		failed = err
 	}
-	_, _ = io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode >= 400 {
-		b.lastErr = fmt.Errorf("the browser ended on HTTP %d at %s", resp.StatusCode, redact(resp.Request.URL))
-	}
-	return nil
+	b.mu.Lock()
+	b.lastErr = failed
+	b.mu.Unlock()
+	return err
 }
 
 // redact drops the query of u, where codes and states travel.

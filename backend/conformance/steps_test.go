@@ -87,7 +87,7 @@ func connect(l *life) error {
 	if err := l.setUp(); err != nil {
 		return err
 	}
-	l.app.browser.lastErr = nil
+	_ = l.app.browser.takeError()
 	r := l.app.run("", "connect", l.providerID, "--client", clientName)
 	l.connectOut = r
 	if r.Code != cli.ExitOK {
@@ -113,8 +113,8 @@ func connect(l *life) error {
 }
 
 func browserNote(l *life) string {
-	if l.app.browser.lastErr != nil {
-		return "; browser: " + l.app.browser.lastErr.Error()
+	if err := l.app.browser.takeError(); err != nil {
+		return "; browser: " + err.Error()
 	}
 	return ""
 }
@@ -195,7 +195,7 @@ func reconnect(l *life) error {
 		return err
 	}
 	l.app.later(3 * time.Minute)
-	l.app.browser.lastErr = nil
+	_ = l.app.browser.takeError()
 	r := l.app.run("", "reconnect", l.accountID, "--yes")
 	if r.Code != cli.ExitOK {
 		return fmt.Errorf("reconnect: %s%s", r, browserNote(l))
@@ -271,8 +271,8 @@ func refusedIDToken(claim string) func(*life) error {
 
 // refusedIss answers the app with another issuer's iss (RFC 9207 mix-up).
 func refusedIss(l *life) error {
-	l.app.browser.spoilIss = "http://127.0.0.1:1/another-issuer"
-	defer func() { l.app.browser.spoilIss = "" }()
+	l.app.browser.setSpoilIss("http://127.0.0.1:1/another-issuer")
+	defer l.app.browser.setSpoilIss("")
 	return refusedConnect(l, "different provider")
 }
 

@@ -1,3 +1,14 @@
+// Package conformance runs the life of an account (connect, check, renew,
+// check again, reconnect, delete with revocation) through the command line
+// against oidc-provider, an OpenID Certified server started per
+// configuration from tests/oidc, and prints the matrix for the README's
+// "Providers tested":
+//
+//	scripts/with-keyring go test -count=1 -v ./backend/conformance/
+//
+// TOKENWARDEN_MATRIX_OUT=FILE also writes the table to FILE;
+// TOKENWARDEN_REQUIRE_OIDC=1 fails instead of skipping when tests/oidc has
+// no node_modules.
 package conformance
 
 import (

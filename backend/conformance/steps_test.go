@@ -103,11 +103,11 @@ func connect(l *life) error {
 	if err != nil || st == nil {
 		return fmt.Errorf("connected account not in status: %v", err)
 	}
+	if !st.HasRefreshToken {
+		return fmt.Errorf("no refresh token after connect (offline_access was asked for); status %s", st.Status)
+	}
 	if st.Status != string(backend.StatusHealthy) {
 		return fmt.Errorf("status after connect is %s (%s)", st.Status, st.Reason)
-	}
-	if !st.HasRefreshToken {
-		return fmt.Errorf("no refresh token kept after connect (offline_access asked for)")
 	}
 	return nil
 }

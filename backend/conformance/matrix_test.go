@@ -25,7 +25,7 @@ import (
 // found besides. A cell that fails because of one is listed in knownFailing.
 const (
 	defectIntrospection   = "introspection used without client credentials for a public client"
-	defectReconnectBy     = "an invalid account's reconnect_by is its old expiry, not now"
+	defectReconnectBy     = "an invalid account's reconnect_by is not now (null, or its old expiry)"
 	defectTokenValidation = "token response not validated before it is stored"
 	defectReuseWording    = "rotated-refresh-token reuse is worded as a deauthorization"
 

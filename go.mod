@@ -3,6 +3,7 @@ module github.com/tokenwarden/tokenwarden
 go 1.26.8
 
 require (
+	fyne.io/systray v1.12.2
 	github.com/gen2brain/beeep v0.11.3
 	github.com/godbus/dbus/v5 v5.2.2
 	github.com/wailsapp/wails/v2 v2.13.0

@@ -430,3 +430,21 @@ func TestTimesStoredAsUTCMillis(t *testing.T) {
 		return nil
 	})
 }
+
+// TestSeedManyAccountsFewEvents is the data set that crashed dev seed with a
+// division by zero: many accounts, some deleted, with two or three events.
+func TestSeedManyAccountsFewEvents(t *testing.T) {
+	db, err := Open(filepath.Join(t.TempDir(), "tokenwarden.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	const accounts, events = 10000, 25000
+	if _, err := db.Seed(context.Background(), SeedOptions{Accounts: accounts, Events: events, Seed: 7}); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := db.sql.QueryRow("SELECT count(*) FROM events").Scan(&n); err != nil || n != events {
+		t.Fatalf("events = %d, %v; want %d", n, err, events)
+	}
+}

@@ -154,14 +154,14 @@ func (db *DB) Seed(ctx context.Context, o SeedOptions) (*SeedStats, error) {
 	// Share the events out by lifetime, exactly o.Events in all.
 	left := o.Events
 	for i, a := range accounts {
-		a.n = max(2, int(int64(o.Events)*(a.lifeEnd(end)-a.created)/lifeSum))
+		a.n = max(a.minEvents(), int(int64(o.Events)*(a.lifeEnd(end)-a.created)/lifeSum))
 		if i == len(accounts)-1 {
-			a.n = max(2, left)
+			a.n = max(a.minEvents(), left)
 		}
 		left -= a.n
 	}
 	for i := len(accounts) - 1; left < 0 && i >= 0; i-- { // rounding up took too many
-		take := min(-left, accounts[i].n-2)
+		take := min(-left, accounts[i].n-accounts[i].minEvents())
 		accounts[i].n -= take
 		left += take
 	}
@@ -213,6 +213,15 @@ func (db *DB) Seed(ctx context.Context, o SeedOptions) (*SeedStats, error) {
 	return st, nil
 }
 
+// minEvents is the fewest events an account's story takes: its creation and
+// one check, or for a deleted account its creation, revocation and deletion.
+func (a *seedAccount) minEvents() int {
+	if a.deleted != 0 {
+		return 3
+	}
+	return 2
+}
+
 func (a *seedAccount) lifeEnd(end int64) int64 {
 	if a.deleted != 0 {
 		return a.deleted
@@ -227,7 +236,7 @@ func (a *seedAccount) generate(rng *rand.Rand, idx int32, out []seedEvent, end i
 	life := a.lifeEnd(end) - a.created
 	slots := a.n - 1
 	if a.deleted != 0 {
-		slots -= 2
+		slots -= 2 // the revocation and the deletion
 	}
 	step := max(int64(1), life/int64(slots+1))
 	kind := skImported

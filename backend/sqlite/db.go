@@ -58,6 +58,9 @@ func Open(path string) (*DB, error) {
 		return nil, backend.Errorf(backend.EINVALID, "The data folder path %q contains a \"?\", which Tokenwarden cannot use.", path).
 			WithHint("Open another data folder with --data-dir.")
 	}
+	if err := tightenPermissions(path); err != nil {
+		return nil, backend.Errorf(backend.EUNAVAILABLE, "Cannot open the database %s: %v.", path, err)
+	}
 	sdb, err := sql.Open("sqlite", path+dsnParams)
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)

@@ -44,7 +44,9 @@ func (d *fakeDesktop) Notifications(func(string, map[string]any)) (notify.Sender
 	return nil, errors.New("no notifications in tests")
 }
 
-func newTestApp(t *testing.T) (*App, *fakeDesktop, *accounts.Service) {
+// newTestWindow wires the services as main.go does, over a fresh data
+// folder with an in-memory keychain, and starts them as the window does.
+func newTestWindow(t *testing.T) (*window, *fakeDesktop, *accounts.Service) {
 	t.Helper()
 	dir := t.TempDir()
 	db, err := sqlite.Open(filepath.Join(dir, "tokenwarden.db"))
@@ -52,11 +54,19 @@ func newTestApp(t *testing.T) (*App, *fakeDesktop, *accounts.Service) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	svc := accounts.New(db, keychaintest.New(), providers.Builtin())
-	app := NewApp(svc, dir, nil)
+	svc := accounts.New(db, keychaintest.New(), providers.Builtin(), db)
+	svc.DataDir = dir
+	w := newWindow(dir, svc, db, nil, nil)
 	d := &fakeDesktop{}
-	app.desktop = d
-	return app, d, svc
+	w.app.startup(context.Background(), d)
+	t.Cleanup(w.app.shutdown)
+	return w, d, svc
+}
+
+func newTestApp(t *testing.T) (*App, *fakeDesktop, *accounts.Service) {
+	t.Helper()
+	w, d, svc := newTestWindow(t)
+	return w.app, d, svc
 }
 
 func TestHandleLink(t *testing.T) {

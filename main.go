@@ -110,16 +110,12 @@ func openService(dataDir string) (svc *accounts.Service, db *sqlite.DB, warnings
 		return nil, nil, nil, err
 	}
 	catalogue, warnings := providers.Load(dataDir)
-	svc = accounts.New(db, keychain.New(keychain.Namespace(dataDir)), catalogue)
+	svc = accounts.New(db, keychain.New(keychain.Namespace(dataDir)), catalogue, db)
 	svc.DataDir = dataDir
 	svc.Authorizer = oauth.Authorizer{}
 	svc.Platforms = providers.PlatformFor
 	svc.Discover = oauth.FillFromDiscovery
 	svc.CustomProviders = catalogue
-	// The warning window is a user setting, kept with the notification ones.
-	if settings, err := notify.LoadSettings(context.Background(), db); err == nil {
-		svc.Window = settings.WarningWindow()
-	}
 	return svc, db, warnings, nil
 }
 
@@ -128,31 +124,8 @@ func newMonitor(svc *accounts.Service, dataDir string) *monitor.Monitor {
 	return &monitor.Monitor{
 		Store: svc.Store, Secrets: svc.Secrets, Providers: svc.Providers, Credentials: svc.Credentials,
 		Checkers: providers.CheckerFor, ReasonOf: providers.Reason, RetryAfterOf: providers.RetryAfter,
-		TooSoon: providers.ErrTooSoon, Discover: oauth.FillFromDiscovery, DataDir: dataDir, Window: svc.Window,
+		TooSoon: providers.ErrTooSoon, Discover: oauth.FillFromDiscovery, DataDir: dataDir, Settings: svc.Settings, Now: svc.Now,
 	}
-}
-
-// windowLock is held by the window for as long as it runs, so that a "check"
-// from cron knows whether the window will raise the notifications.
-const windowLock = "window"
-
-// notifyWithoutWindow raises due notifications with beeep, unless a window
-// is running (it notifies with its Reconnect button instead).
-func notifyWithoutWindow(ctx context.Context, svc *accounts.Service, db *sqlite.DB, dataDir string) error {
-	probe, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
-	defer cancel()
-	unlock, err := lock.Lock(probe, dataDir, windowLock)
-	if err != nil {
-		return nil // the window holds the lock and notifies itself
-	}
-	defer unlock()
-	entries, err := svc.Entries(ctx, backend.AccountFilter{})
-	if err != nil {
-		return err
-	}
-	n := &notify.Notifier{Store: db, Sender: notify.BeeepSender{}}
-	_, err = n.Run(ctx, accounts.NotifyCandidates(entries))
-	return err
 }
 
 func runCLI(dataDir string, args []string) int {
@@ -172,7 +145,11 @@ func runCLI(dataDir string, args []string) int {
 			if svc == nil || db == nil {
 				return nil
 			}
-			return notifyWithoutWindow(ctx, svc, db, dataDir)
+			// The window notifies with its Reconnect button when it runs.
+			return lock.UnlessWindow(ctx, dataDir, func() error {
+				_, err := svc.Notify(ctx, &notify.Notifier{Store: db, Sender: notify.BeeepSender{}})
+				return err
+			})
 		},
 		Service: func() (*accounts.Service, error) {
 			s, d, warnings, err := openService(dataDir)
@@ -190,27 +167,69 @@ func runCLI(dataDir string, args []string) int {
 	return code
 }
 
+// window is every bound service over one backend, built once.
+type window struct {
+	app      *App
+	accounts *AccountsService
+	connect  *ConnectService
+	checks   *ChecksService
+	history  *HistoryService
+	settings *SettingsService
+}
+
+// newWindow builds the window's services over svc and db; openErr is why
+// the data folder could not be opened (svc and db are then nil).
+func newWindow(dataDir string, svc *accounts.Service, db *sqlite.DB, warnings []error, openErr error) *window {
+	sh := &shell{dataDir: dataDir, openErr: openErr, now: time.Now}
+	for _, w := range warnings {
+		sh.warnings = append(sh.warnings, w.Error())
+	}
+	w := &window{app: &App{shell: sh}}
+	w.accounts = &AccountsService{shell: sh}
+	w.connect = &ConnectService{shell: sh}
+	w.checks = &ChecksService{shell: sh}
+	w.history = &HistoryService{shell: sh}
+	w.settings = &SettingsService{shell: sh}
+	w.app.connect = w.connect
+	if db == nil {
+		return w
+	}
+	sh.now = svc.Now
+	mon := newMonitor(svc, dataDir)
+	mon.OnResult = w.app.checked
+	hist := history.New(db, svc.Providers, db)
+	hist.Now = svc.Now
+	notifier := &notify.Notifier{Store: db, Sender: notify.BeeepSender{}, Now: svc.Now}
+	notes := newNotifications(func() context.Context { return sh.ctx }, svc, notifier)
+
+	w.app.svc, w.app.monitor, w.app.history, w.app.notifications = svc, mon, hist, notes
+	w.accounts.svc, w.accounts.notifier, w.accounts.monitor = svc, notifier, mon
+	w.connect.svc, w.connect.monitor = svc, mon
+	w.checks.monitor, w.checks.notifications = mon, notes
+	w.history.history = hist
+	w.settings.store, w.settings.notifier, w.settings.notifications = db, notifier, notes
+	return w
+}
+
+// bound lists what the frontend may call.
+func (w *window) bound() []any {
+	return []any{w.app, w.accounts, w.connect, w.checks, w.history, w.settings}
+}
+
 func runWindow(dataDir string, args []string) int {
 	svc, db, warnings, openErr := openService(dataDir)
-	app := NewApp(svc, dataDir, openErr)
 	if db != nil {
 		defer db.Close()
-		app.store = db
-		app.monitor = newMonitor(svc, dataDir)
-		app.monitor.OnResult = app.checked
-		app.history = history.New(db, svc.Providers)
-		app.history.Window = svc.Window
 	}
-	for _, w := range warnings {
-		app.warnings = append(app.warnings, w.Error())
-	}
+	w := newWindow(dataDir, svc, db, warnings, openErr)
+	app := w.app
 	app.pendingLink = deeplink.Find(args)
 
 	appMenu := menu.NewMenu()
 	file := appMenu.AddSubmenu("Tokenwarden")
 	file.AddText("Close window", keys.CmdOrCtrl("w"), func(*menu.CallbackData) { app.hide() })
 	file.AddSeparator()
-	file.AddText("Quit", keys.CmdOrCtrl("q"), func(*menu.CallbackData) { app.Quit() })
+	file.AddText("Quit", keys.CmdOrCtrl("q"), func(*menu.CallbackData) { app.quit() })
 	err := wails.Run(&options.App{
 		Title:            "Tokenwarden",
 		Width:            1200,
@@ -223,9 +242,10 @@ func runWindow(dataDir string, args []string) int {
 		// Closing the window keeps checks running; Quit in the menu ends the app.
 		HideWindowOnClose: true,
 		StartHidden:       len(args) == 1 && args[0] == autostart.HiddenFlag,
-		OnStartup:         app.startup,
-		OnDomReady:        app.domReady,
-		Bind:              []interface{}{app},
+		OnStartup:         func(ctx context.Context) { app.startup(ctx, wailsDesktop{ctx: ctx}) },
+		OnDomReady:        func(context.Context) { app.domReady() },
+		OnShutdown:        func(context.Context) { app.shutdown() },
+		Bind:              w.bound(),
 		SingleInstanceLock: &options.SingleInstanceLock{
 			// One instance per data folder: a second launch with the same
 			// data hands its link to the running window and exits.

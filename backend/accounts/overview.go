@@ -43,7 +43,11 @@ var urgency = map[backend.Status]int{
 func (s *Service) Entries(ctx context.Context, filter backend.AccountFilter) ([]*Entry, error) {
 	var entries []*Entry
 	now := s.Now()
-	err := s.Store.View(ctx, func(tx backend.Tx) error {
+	window, err := backend.WarningWindowOf(ctx, s.Settings)
+	if err != nil {
+		return nil, err
+	}
+	err = s.Store.View(ctx, func(tx backend.Tx) error {
 		clients, err := tx.Clients()
 		if err != nil {
 			return err
@@ -57,7 +61,7 @@ func (s *Service) Entries(ctx context.Context, filter backend.AccountFilter) ([]
 			return err
 		}
 		for _, a := range list {
-			entries = append(entries, s.entry(a, names[a.ClientID], now))
+			entries = append(entries, s.entry(a, names[a.ClientID], now, window))
 		}
 		return nil
 	})
@@ -65,14 +69,14 @@ func (s *Service) Entries(ctx context.Context, filter backend.AccountFilter) ([]
 	return entries, err
 }
 
-func (s *Service) entry(a *backend.Account, clientName string, now time.Time) *Entry {
+func (s *Service) entry(a *backend.Account, clientName string, now time.Time, window time.Duration) *Entry {
 	p, err := s.Providers.Provider(a.Provider)
 	if err != nil { // a custom provider removed from providers.yaml
 		p = &backend.Provider{ID: a.Provider, Name: a.Provider, Refresh: backend.RefreshNone}
 	}
 	renews := a.Renews(p)
 	return &Entry{Account: a, ClientName: clientName, ProviderName: p.Name, Renews: renews, ReconnectBy: a.ReconnectBy(renews),
-		Status: a.Status(now, s.Window, renews, p.Refresh == backend.RefreshToken)}
+		Status: a.Status(now, window, renews, p.Refresh == backend.RefreshToken)}
 }
 
 // Groups returns every client with its accounts. Clients whose accounts need
@@ -134,6 +138,10 @@ func sortByUrgency(entries []*Entry) {
 	})
 }
 
+// Connected says the account was authorized through the browser and so can
+// be reconnected in one click.
+func (e *Entry) Connected() bool { return e.ConnectedAt != nil || e.Identity.ExternalID != "" }
+
 // NeedsAttention reports whether an entry's status asks the user to act. An
 // unknown expiry is not a fault of the account, so it does not count.
 func (e *Entry) NeedsAttention() bool {
@@ -155,8 +163,12 @@ func (s *Service) History(ctx context.Context, f backend.EventFilter) (events []
 
 // Entry returns one account with its status.
 func (s *Service) Entry(ctx context.Context, id string) (*Entry, error) {
+	window, err := backend.WarningWindowOf(ctx, s.Settings)
+	if err != nil {
+		return nil, err
+	}
 	var e *Entry
-	err := s.Store.View(ctx, func(tx backend.Tx) error {
+	err = s.Store.View(ctx, func(tx backend.Tx) error {
 		a, err := tx.Account(id)
 		if err != nil {
 			return err
@@ -165,14 +177,23 @@ func (s *Service) Entry(ctx context.Context, id string) (*Entry, error) {
 		if err != nil {
 			return err
 		}
-		e = s.entry(a, c.Name, s.Now())
+		e = s.entry(a, c.Name, s.Now(), window)
 		return nil
 	})
 	return e, err
 }
 
-// NotifyCandidates turns the accounts list into candidates.
-func NotifyCandidates(entries []*Entry) []notify.Candidate {
+// Notify raises, through n, the notifications due now for every account.
+func (s *Service) Notify(ctx context.Context, n *notify.Notifier) ([]notify.Notification, error) {
+	entries, err := s.Entries(ctx, backend.AccountFilter{})
+	if err != nil {
+		return nil, err
+	}
+	return n.Run(ctx, notifyCandidates(entries))
+}
+
+// notifyCandidates turns the accounts list into candidates.
+func notifyCandidates(entries []*Entry) []notify.Candidate {
 	out := make([]notify.Candidate, 0, len(entries))
 	for _, e := range entries {
 		if e == nil || e.Account == nil {

@@ -29,13 +29,14 @@ type Service struct {
 	DataDir string
 	// Now is the clock; tests set it.
 	Now func() time.Time
-	// Window is how long before a deadline an account counts as expiring.
-	Window time.Duration
+	// Settings gives the warning window, read on every use so that a change
+	// shows at once; nil means backend.DefaultWarningWindow.
+	Settings backend.SettingsStore
 }
 
-// New returns a Service with the real clock and the default warning window.
-func New(store backend.Store, secrets backend.Secrets, providers backend.ProviderRegistry) *Service {
-	return &Service{Store: store, Secrets: secrets, Providers: providers, Now: time.Now, Window: backend.DefaultWarningWindow}
+// New returns a Service with the real clock.
+func New(store backend.Store, secrets backend.Secrets, providers backend.ProviderRegistry, settings backend.SettingsStore) *Service {
+	return &Service{Store: store, Secrets: secrets, Providers: providers, Now: time.Now, Settings: settings}
 }
 
 func (s *Service) now() time.Time { return s.Now().UTC().Truncate(time.Millisecond) }

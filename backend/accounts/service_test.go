@@ -31,7 +31,7 @@ func newFixture(t *testing.T) *fixture {
 	}
 	t.Cleanup(func() { db.Close() })
 	f := &fixture{secrets: keychaintest.New(), now: time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)}
-	f.svc = New(db, f.secrets, providers.Builtin())
+	f.svc = New(db, f.secrets, providers.Builtin(), db)
 	f.svc.Now = func() time.Time { return f.now }
 	return f
 }
@@ -292,13 +292,13 @@ func equal(a, b []string) bool {
 func TestNotifyCandidates(t *testing.T) {
 	by := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
 	a := &backend.Account{ID: "acc_abcdefghjkmn", ClientID: "cli_a", Provider: "facebook", Label: "Acme Page", Invalid: true, Reason: backend.ReasonRevoked}
-	got := NotifyCandidates([]*Entry{
+	got := notifyCandidates([]*Entry{
 		{Account: a, ClientName: "Acme Bakery", ProviderName: "Facebook", Status: backend.StatusInvalid, Renews: true, ReconnectBy: &by},
 		nil, {},
 	})
 	want := []notify.Candidate{{AccountID: a.ID, ClientID: "cli_a", ClientName: "Acme Bakery", Provider: "facebook", ProviderName: "Facebook",
 		Label: "Acme Page", Status: backend.StatusInvalid, ReconnectBy: &by, Invalid: true, Reason: backend.ReasonRevoked, Renews: true}}
 	if !reflect.DeepEqual(got, want) {
-		t.Errorf("NotifyCandidates = %+v, want %+v", got, want)
+		t.Errorf("notifyCandidates = %+v, want %+v", got, want)
 	}
 }

@@ -6,11 +6,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"time"
 
-	"github.com/tokenwarden/tokenwarden/backend"
 	"github.com/tokenwarden/tokenwarden/backend/history"
 )
 
@@ -111,21 +108,5 @@ func writeOutput(env *Env, path string, write func(io.Writer) error) error {
 		_, err := env.Stdout.Write(buf.Bytes())
 		return err
 	}
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return backend.Errorf(backend.EINVALID, "Cannot write to %s: %v.", dir, err)
-	}
-	defer os.Remove(tmp.Name()) // fails harmlessly after the rename
-	if err := write(tmp); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return backend.Errorf(backend.EUNAVAILABLE, "Cannot write %s: %v.", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return backend.Errorf(backend.EUNAVAILABLE, "Cannot write %s: %v.", path, err)
-	}
-	return nil
+	return history.WriteFile(path, write)
 }

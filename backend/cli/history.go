@@ -39,16 +39,13 @@ func historyService(env *Env) (*history.Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	store, ok := svc.Store.(history.Store)
+	store, ok := svc.Store.(backend.HistoryStore)
 	if !ok {
 		return nil, backend.Errorf(backend.EINTERNAL, "This store keeps no queryable history.")
 	}
-	hs := history.New(store, svc.Providers)
+	hs := history.New(store, svc.Providers, svc.Settings)
 	if svc.Now != nil {
 		hs.Now = svc.Now
-	}
-	if svc.Window > 0 {
-		hs.Window = svc.Window
 	}
 	return hs, nil
 }

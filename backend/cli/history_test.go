@@ -61,7 +61,7 @@ func newHistFixture(t *testing.T, populate bool) *histFixture {
 	}
 	t.Cleanup(func() { db.Close() })
 	f.db = db
-	f.svc = accounts.New(db, keychaintest.New(), histProviders)
+	f.svc = accounts.New(db, keychaintest.New(), histProviders, db)
 	f.svc.Now = func() time.Time { return f.now }
 	if !populate {
 		return f
@@ -84,10 +84,10 @@ func newHistFixture(t *testing.T, populate bool) *histFixture {
 	now := f.now
 	err = db.Update(ctx, func(tx backend.Tx) error {
 		for _, e := range []*backend.Event{
-			{Time: now.Add(-3 * time.Hour), Kind: history.KindChecked, Outcome: backend.OutcomeFailed, Reason: "password_changed", Message: "Check failed:\nthe password changed."},
-			{Time: now.Add(-1 * time.Hour), Kind: history.KindChecked, Outcome: backend.OutcomeOK, Message: "The token works."},
-			{Time: now.AddDate(0, 0, -40), Kind: history.KindChecked, Outcome: backend.OutcomeOK, Message: "The token works."},
-			{Time: now.AddDate(0, 0, -40).Add(time.Hour), Kind: history.KindChecked, Outcome: backend.OutcomeOK, Message: "The token works."},
+			{Time: now.Add(-3 * time.Hour), Kind: backend.EventAccountChecked, Outcome: backend.OutcomeFailed, Reason: "password_changed", Message: "Check failed:\nthe password changed."},
+			{Time: now.Add(-1 * time.Hour), Kind: backend.EventAccountChecked, Outcome: backend.OutcomeOK, Message: "The token works."},
+			{Time: now.AddDate(0, 0, -40), Kind: backend.EventAccountChecked, Outcome: backend.OutcomeOK, Message: "The token works."},
+			{Time: now.AddDate(0, 0, -40).Add(time.Hour), Kind: backend.EventAccountChecked, Outcome: backend.OutcomeOK, Message: "The token works."},
 		} {
 			e.ClientID, e.ClientName, e.AccountID, e.AccountLabel, e.Provider = f.client.ID, f.client.Name, f.ig.ID, f.ig.Label, "instagram"
 			if err := tx.AppendEvent(e); err != nil {
@@ -142,14 +142,14 @@ func TestHistoryCommand(t *testing.T) {
 		t.Fatalf("history printed %d lines:\n%s", len(lines), out)
 	}
 	first := strings.Split(lines[0], "\t")
-	if len(first) != 6 || first[1] != "Acme Bakery" || !strings.Contains(first[2], f.ig.ID) || first[3] != history.KindChecked || first[4] != "ok" {
+	if len(first) != 6 || first[1] != "Acme Bakery" || !strings.Contains(first[2], f.ig.ID) || first[3] != backend.EventAccountChecked || first[4] != "ok" {
 		t.Errorf("newest line %q", lines[0])
 	}
 	if !strings.Contains(out, "Check failed: the password changed.") {
 		t.Errorf("a message's line break was kept:\n%s", out)
 	}
 
-	out, _ = f.run(t, ExitOK, "history", "--client", "acme bakery", "--kind", history.KindChecked, "--outcome", "failed")
+	out, _ = f.run(t, ExitOK, "history", "--client", "acme bakery", "--kind", backend.EventAccountChecked, "--outcome", "failed")
 	if n := strings.Count(out, "\n"); n != 1 || !strings.Contains(out, "password") {
 		t.Errorf("--kind printed %q", out)
 	}
@@ -183,7 +183,7 @@ func TestHistoryCommand(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &rows); err != nil || len(rows) != 7 {
 		t.Fatalf("--json: %v, %d rows\n%s", err, len(rows), out)
 	}
-	if rows[0]["kind"] != history.KindChecked || rows[0]["client_name"] != "Acme Bakery" || rows[6]["kind"] != backend.EventClientCreated {
+	if rows[0]["kind"] != backend.EventAccountChecked || rows[0]["client_name"] != "Acme Bakery" || rows[6]["kind"] != backend.EventClientCreated {
 		t.Errorf("--json rows %v ... %v", rows[0], rows[6])
 	}
 	out, _ = f.run(t, ExitOK, "history", "--csv", "--client", f.client.ID)
@@ -236,7 +236,7 @@ func TestHistoryHealthAndPruneCommands(t *testing.T) {
 	f.run(t, ExitError, "history", "health")
 	// An ongoing incident needs attention: exit 1.
 	err := f.db.Update(context.Background(), func(tx backend.Tx) error {
-		return tx.AppendEvent(&backend.Event{Time: f.now.Add(-time.Minute), ClientID: f.client.ID, AccountID: f.yt.ID, Kind: history.KindChecked, Outcome: "failed", Reason: "revoked"})
+		return tx.AppendEvent(&backend.Event{Time: f.now.Add(-time.Minute), ClientID: f.client.ID, AccountID: f.yt.ID, Kind: backend.EventAccountChecked, Outcome: "failed", Reason: "revoked"})
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -254,7 +254,7 @@ func TestHistoryHealthAndPruneCommands(t *testing.T) {
 	}
 	f.run(t, ExitError, "history", "prune", "--older-than", "5h")
 	f.run(t, ExitError, "history", "prune", "--older-than", "soon")
-	out, _ = f.run(t, ExitOK, "history", "--kind", history.KindChecksSummarized)
+	out, _ = f.run(t, ExitOK, "history", "--kind", backend.EventChecksSummarized)
 	if !strings.Contains(out, "2 routine checks passed on") {
 		t.Errorf("summary event: %q", out)
 	}

@@ -57,7 +57,7 @@ func openService(dataDir string, now func() time.Time) (*accounts.Service, *moni
 		return nil, nil, nil, err
 	}
 	catalogue, _ := providers.Load(dataDir)
-	svc := accounts.New(db, keychain.New(keychain.Namespace(dataDir)), catalogue)
+	svc := accounts.New(db, keychain.New(keychain.Namespace(dataDir)), catalogue, db)
 	svc.DataDir = dataDir
 	svc.Now = now
 	svc.Authorizer = oauth.Authorizer{}
@@ -67,7 +67,7 @@ func openService(dataDir string, now func() time.Time) (*accounts.Service, *moni
 	mon := &monitor.Monitor{
 		Store: svc.Store, Secrets: svc.Secrets, Providers: svc.Providers, Credentials: svc.Credentials,
 		Checkers: providers.CheckerFor, ReasonOf: providers.Reason, RetryAfterOf: providers.RetryAfter,
-		TooSoon: providers.ErrTooSoon, Discover: oauth.FillFromDiscovery, DataDir: dataDir, Window: svc.Window, Now: now,
+		TooSoon: providers.ErrTooSoon, Discover: oauth.FillFromDiscovery, DataDir: dataDir, Settings: svc.Settings, Now: now,
 	}
 	return svc, mon, func() { db.Close() }, nil
 }

@@ -112,15 +112,3 @@ func (s *Service) ExportCSV(ctx context.Context, w io.Writer, f backend.EventFil
 func (s *Service) ExportJSON(ctx context.Context, w io.Writer, f backend.EventFilter) error {
 	return WriteJSON(w, func(yield func(*backend.Event) error) error { return s.EachEvent(ctx, f, yield) })
 }
-
-// Slice adapts a slice of events to the writers' event source.
-func Slice(es []*backend.Event) func(func(*backend.Event) error) error {
-	return func(yield func(*backend.Event) error) error {
-		for _, e := range es {
-			if err := yield(e); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-}

@@ -77,7 +77,7 @@ func TestJSONShape(t *testing.T) {
 	buf.Reset()
 	es := []*backend.Event{
 		{ID: 7, Time: now, ClientID: "cli_1", ClientName: "Acme", AccountID: "acc_1", AccountLabel: "Page", Provider: "facebook",
-			Kind: history.KindCheckFailed, Outcome: "failed", Reason: "invalid_token", Message: "Check failed.", Details: map[string]any{"n": 1}},
+			Kind: backend.EventAccountCheckFailed, Outcome: "failed", Reason: "invalid_token", Message: "Check failed.", Details: map[string]any{"n": 1}},
 		{ID: 6, Time: now.Add(-time.Hour), Kind: backend.EventClientCreated},
 	}
 	if err := history.WriteJSON(&buf, history.Slice(es)); err != nil {
@@ -242,10 +242,10 @@ func TestReportHTML(t *testing.T) {
 	t.Parallel()
 	tls := history.Timelines([]*backend.Event{
 		{ID: 1, Time: now.AddDate(0, 0, -60), ClientID: "cli_1", AccountID: "acc_1", AccountLabel: "<script>alert(1)</script>", Provider: "instagram", Kind: backend.EventAccountImported, Outcome: "ok"},
-		{ID: 2, Time: now.AddDate(0, 0, -20), AccountID: "acc_1", Kind: history.KindChecked, Outcome: "failed", Reason: "password_changed"},
+		{ID: 2, Time: now.AddDate(0, 0, -20), AccountID: "acc_1", Kind: backend.EventAccountChecked, Outcome: "failed", Reason: "password_changed"},
 		{ID: 3, Time: now.AddDate(0, 0, -19), AccountID: "acc_1", Kind: backend.EventAccountReconnected, Outcome: "ok", Message: "Reconnected as Ann."},
 		{ID: 4, Time: now.AddDate(0, 0, -50), ClientID: "cli_1", AccountID: "acc_2", AccountLabel: "Ads", Provider: "google", Kind: backend.EventAccountImported, Outcome: "ok"},
-		{ID: 5, Time: now.AddDate(0, 0, -2), AccountID: "acc_2", Kind: history.KindChecked, Outcome: "failed", Reason: "app_removed"},
+		{ID: 5, Time: now.AddDate(0, 0, -2), AccountID: "acc_2", Kind: backend.EventAccountChecked, Outcome: "failed", Reason: "app_removed"},
 	}, now, history.Options{})
 	list := []*history.AccountTimeline{tls["acc_1"], tls["acc_2"]}
 	h := history.ComputeHealth("cli_1", `Bäckerei "Süß" & Co`, list, history.LastDays(30, now), now)

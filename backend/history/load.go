@@ -12,7 +12,7 @@ import (
 // broken, asks for the first successful check after that moment
 // (Tx.NextOKChecks), the only one that can end the incident. The result is
 // the same as Timeline over every event (tests check this).
-func LoadTimelines(tx Tx, f StateFilter, end time.Time, opt Options) (map[string]*AccountTimeline, error) {
+func LoadTimelines(tx backend.HistoryTx, f backend.StateFilter, end time.Time, opt Options) (map[string]*AccountTimeline, error) {
 	if f.Before.IsZero() || f.Before.After(end) {
 		f.Before = end
 	}
@@ -44,19 +44,19 @@ func LoadTimelines(tx Tx, f StateFilter, end time.Time, opt Options) (map[string
 
 // stepper runs one account's machine over its status events.
 type stepper struct {
-	tx        Tx
+	tx        backend.HistoryTx
 	accountID string
 	m         *machine
 	end       time.Time
-	last      Point // the last event stepped
-	broke     *Point
+	last      backend.HistoryPoint // the last event stepped
+	broke     *backend.HistoryPoint
 	pending   *backend.Event // first successful check after the last break
 	// transitions collects the ids of successful checks that changed the
 	// state, which retention must keep.
 	transitions map[int64]bool
 }
 
-func loadOne(tx Tx, accountID string, es []*backend.Event, end time.Time, opt Options) (*AccountTimeline, error) {
+func loadOne(tx backend.HistoryTx, accountID string, es []*backend.Event, end time.Time, opt Options) (*AccountTimeline, error) {
 	s := &stepper{tx: tx, accountID: accountID, m: newMachine(opt), end: end}
 	if err := s.run(es); err != nil {
 		return nil, err
@@ -70,14 +70,14 @@ func loadOne(tx Tx, accountID string, es []*backend.Event, end time.Time, opt Op
 func (s *stepper) run(es []*backend.Event) error {
 	sortEvents(es)
 	s.m.prevOK = func(at time.Time) (*backend.Event, error) {
-		oks, err := s.tx.PrevOKChecks([]Point{{AccountID: s.accountID, Time: at}})
+		oks, err := s.tx.PrevOKChecks([]backend.HistoryPoint{{AccountID: s.accountID, Time: at}})
 		if err != nil {
 			return nil, err
 		}
 		return oks[0], nil
 	}
 	s.m.onBroken = func(at time.Time, id int64) {
-		p := Point{AccountID: s.accountID, Time: at, ID: id}
+		p := backend.HistoryPoint{AccountID: s.accountID, Time: at, ID: id}
 		if before(p, s.last) {
 			p = s.last
 		}
@@ -105,7 +105,7 @@ func (s *stepper) run(es []*backend.Event) error {
 		if s.broke != nil {
 			p := *s.broke
 			s.broke = nil
-			oks, err := s.tx.NextOKChecks([]Point{p})
+			oks, err := s.tx.NextOKChecks([]backend.HistoryPoint{p})
 			if err != nil {
 				return err
 			}
@@ -136,7 +136,7 @@ func (s *stepper) run(es []*backend.Event) error {
 func (s *stepper) step(e *backend.Event) {
 	was := s.m.cur.State
 	s.m.step(e)
-	if e.Kind == KindChecked && e.Outcome != backend.OutcomeFailed && was == StateBroken && s.m.cur.State != StateBroken {
+	if e.Kind == backend.EventAccountChecked && e.Outcome != backend.OutcomeFailed && was == StateBroken && s.m.cur.State != StateBroken {
 		if s.transitions != nil {
 			s.transitions[e.ID] = true
 		}
@@ -144,18 +144,14 @@ func (s *stepper) step(e *backend.Event) {
 	s.last = pointOf(e)
 }
 
-func pointOf(e *backend.Event) Point { return Point{AccountID: e.AccountID, Time: e.Time, ID: e.ID} }
+func pointOf(e *backend.Event) backend.HistoryPoint {
+	return backend.HistoryPoint{AccountID: e.AccountID, Time: e.Time, ID: e.ID}
+}
 
 // before reports whether a comes before b in (time, id) order.
-func before(a, b Point) bool {
+func before(a, b backend.HistoryPoint) bool {
 	if !a.Time.Equal(b.Time) {
 		return a.Time.Before(b.Time)
 	}
 	return a.ID < b.ID
-}
-
-// IsRoutine reports whether an event is a routine successful check or a
-// summary of such checks: the events StateEvents leaves out and retention folds.
-func IsRoutine(e *backend.Event) bool {
-	return (e.Kind == KindChecked && e.Outcome == backend.OutcomeOK) || e.Kind == KindChecksSummarized
 }

@@ -55,13 +55,13 @@ func KindWords(kind string) string {
 		return "reconnected"
 	case backend.EventAccountDeleted:
 		return "deleted"
-	case KindRefreshed:
+	case backend.EventAccountRefreshed:
 		return "renewed automatically"
-	case KindChecked:
+	case backend.EventAccountChecked:
 		return "check passed"
-	case KindCheckFailed:
+	case backend.EventAccountCheckFailed:
 		return "check not possible"
-	case KindChecksSummarized:
+	case backend.EventChecksSummarized:
 		return "checks passed"
 	case "":
 		return ""

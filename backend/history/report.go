@@ -149,9 +149,9 @@ func (r *Report) view() reportView {
 		switch in.EndedBy {
 		case backend.EventAccountReconnected, backend.EventAccountConnected, backend.EventAccountImported:
 			ri.EndedBy = "Reconnected"
-		case KindRefreshed:
+		case backend.EventAccountRefreshed:
 			ri.EndedBy = "Renewed automatically"
-		case KindChecked:
+		case backend.EventAccountChecked:
 			ri.EndedBy = "Working again (platform side fixed)"
 		case backend.EventAccountDeleted:
 			ri.EndedBy = "Account removed"

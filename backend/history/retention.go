@@ -12,7 +12,7 @@ const DefaultRetention = 30 * 24 * time.Hour
 
 // PruneResult says what Prune did.
 type PruneResult struct {
-	FoldStats
+	backend.FoldStats
 	// Cutoff: checks before it were folded. It is a UTC midnight, so a day
 	// is always folded whole.
 	Cutoff time.Time `json:"cutoff"`
@@ -35,9 +35,13 @@ func (s *Service) Prune(ctx context.Context, olderThan time.Duration) (*PruneRes
 	if olderThan <= 0 {
 		olderThan = DefaultRetention
 	}
+	opt, err := s.Options(ctx)
+	if err != nil {
+		return nil, err
+	}
 	res := &PruneResult{Cutoff: Cutoff(s.now(), olderThan)}
-	err := s.Store.UpdateHistory(ctx, func(tx Tx) error {
-		keep, err := Transitions(tx, res.Cutoff, s.Options())
+	err = s.Store.HistoryUpdate(ctx, func(tx backend.HistoryTx) error {
+		keep, err := Transitions(tx, res.Cutoff, opt)
 		if err != nil {
 			return err
 		}
@@ -50,10 +54,30 @@ func (s *Service) Prune(ctx context.Context, olderThan time.Duration) (*PruneRes
 	return res, nil
 }
 
+// PruneDaily runs Prune with DefaultRetention a few minutes after it is
+// called and then once a day, until ctx ends, so the database stays small
+// while the window runs. A failed run is reported through logf and tried
+// again the next day.
+func (s *Service) PruneDaily(ctx context.Context, logf func(format string, args ...any)) {
+	timer := time.NewTimer(3 * time.Minute)
+	defer timer.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-timer.C:
+			if _, err := s.Prune(ctx, DefaultRetention); err != nil && ctx.Err() == nil {
+				logf("history: %v", err)
+			}
+			timer.Reset(24 * time.Hour)
+		}
+	}
+}
+
 // Transitions returns the ids of the successful checks before cutoff that
 // ended an incident: the only ones the status depends on.
-func Transitions(tx Tx, cutoff time.Time, opt Options) (map[int64]bool, error) {
-	events, err := tx.StateEvents(StateFilter{All: true, Before: cutoff})
+func Transitions(tx backend.HistoryTx, cutoff time.Time, opt Options) (map[int64]bool, error) {
+	events, err := tx.StateEvents(backend.StateFilter{All: true, Before: cutoff})
 	if err != nil {
 		return nil, err
 	}

@@ -53,7 +53,7 @@ func TestExportsHoldNoSecrets(t *testing.T) {
 	}
 	defer db.Close()
 	secrets := keychaintest.New()
-	svc := accounts.New(db, secrets, testProviders)
+	svc := accounts.New(db, secrets, testProviders, db)
 	c, err := svc.AddClient(ctx, "Acme, Bakery")
 	if err != nil {
 		t.Fatal(err)
@@ -81,9 +81,9 @@ func TestExportsHoldNoSecrets(t *testing.T) {
 	err = db.Update(ctx, func(tx backend.Tx) error {
 		for _, e := range []*backend.Event{
 			{ClientID: c.ID, ClientName: c.Name, AccountID: ig.ID, AccountLabel: ig.Label, Provider: "instagram",
-				Kind: history.KindChecked, Outcome: backend.OutcomeFailed, Reason: "password_changed", Message: "Check failed."},
+				Kind: backend.EventAccountChecked, Outcome: backend.OutcomeFailed, Reason: "password_changed", Message: "Check failed."},
 			{ClientID: c.ID, ClientName: c.Name, AccountID: ig.ID, AccountLabel: ig.Label, Provider: "instagram",
-				Kind: history.KindChecked, Outcome: backend.OutcomeOK, Message: "The token works."},
+				Kind: backend.EventAccountChecked, Outcome: backend.OutcomeOK, Message: "The token works."},
 		} {
 			if err := tx.AppendEvent(e); err != nil {
 				return err
@@ -98,7 +98,7 @@ func TestExportsHoldNoSecrets(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	hs := history.New(db, testProviders)
+	hs := history.New(db, testProviders, nil)
 	var csvOut, jsonOut, icsOut, htmlOut bytes.Buffer
 	if err := hs.ExportCSV(ctx, &csvOut, backend.EventFilter{}); err != nil {
 		t.Fatal(err)

@@ -11,19 +11,20 @@ import (
 
 // Service answers the history questions the window and the command line ask.
 type Service struct {
-	Store Store
+	Store backend.HistoryStore
 	// Providers gives provider names and whether their tokens renew by
 	// themselves; optional.
 	Providers backend.ProviderRegistry
 	// Now is the clock; tests set it.
 	Now func() time.Time
-	// Window is how long before a deadline an account counts as expiring.
-	Window time.Duration
+	// Settings gives the warning window, read on every use so that a change
+	// shows at once; nil means backend.DefaultWarningWindow.
+	Settings backend.SettingsStore
 }
 
-// New returns a Service with the real clock and the default warning window.
-func New(store Store, providers backend.ProviderRegistry) *Service {
-	return &Service{Store: store, Providers: providers, Now: time.Now, Window: backend.DefaultWarningWindow}
+// New returns a Service with the real clock.
+func New(store backend.HistoryStore, providers backend.ProviderRegistry, settings backend.SettingsStore) *Service {
+	return &Service{Store: store, Providers: providers, Now: time.Now, Settings: settings}
 }
 
 func (s *Service) now() time.Time {
@@ -33,11 +34,14 @@ func (s *Service) now() time.Time {
 	return s.Now().UTC().Truncate(time.Millisecond)
 }
 
-func (s *Service) window() time.Duration { return Options{Window: s.Window}.window() }
-
-// Options returns the timeline options for this service's providers.
-func (s *Service) Options() Options {
-	return Options{Window: s.Window, Renewal: s.renewal}
+// Options returns the timeline options for this service's providers, with
+// the warning window as the user set it now.
+func (s *Service) Options(ctx context.Context) (Options, error) {
+	window, err := backend.WarningWindowOf(ctx, s.Settings)
+	if err != nil {
+		return Options{}, err
+	}
+	return Options{Window: window, Renewal: s.renewal}, nil
 }
 
 // renewal is the app's rule (backend.Account.Renews, and renewal after
@@ -86,7 +90,7 @@ func (s *Service) Page(ctx context.Context, f backend.EventFilter) (*Page, error
 	want := f.Limit
 	f.Limit++ // one more tells whether there is a next page
 	var es []*backend.Event
-	err := s.Store.ViewHistory(ctx, func(tx Tx) (err error) {
+	err := s.Store.HistoryView(ctx, func(tx backend.HistoryTx) (err error) {
 		es, err = tx.Events(f)
 		return err
 	})
@@ -106,7 +110,7 @@ func (s *Service) Page(ctx context.Context, f backend.EventFilter) (*Page, error
 // total; f.BeforeID starts from there.
 func (s *Service) EachEvent(ctx context.Context, f backend.EventFilter, fn func(*backend.Event) error) error {
 	total := f.Limit
-	return s.Store.ViewHistory(ctx, func(tx Tx) error {
+	return s.Store.HistoryView(ctx, func(tx backend.HistoryTx) error {
 		seen := 0
 		for {
 			f.Limit = 1000
@@ -134,9 +138,13 @@ func (s *Service) EachEvent(ctx context.Context, f backend.EventFilter, fn func(
 // AccountTimeline returns one account's status intervals and figures over p.
 func (s *Service) AccountTimeline(ctx context.Context, accountID string, p Period) (*AccountHealth, error) {
 	now := s.now()
+	opt, err := s.Options(ctx)
+	if err != nil {
+		return nil, err
+	}
 	var tl *AccountTimeline
-	err := s.Store.ViewHistory(ctx, func(tx Tx) error {
-		tls, err := LoadTimelines(tx, StateFilter{AccountIDs: []string{accountID}}, now, s.Options())
+	err = s.Store.HistoryView(ctx, func(tx backend.HistoryTx) error {
+		tls, err := LoadTimelines(tx, backend.StateFilter{AccountIDs: []string{accountID}}, now, opt)
 		if err != nil {
 			return err
 		}
@@ -159,8 +167,12 @@ func (s *Service) AccountTimeline(ctx context.Context, accountID string, p Perio
 // and 90 days), from every account the client has or had.
 func (s *Service) ClientHealth(ctx context.Context, clientID string, p Period) (*ClientHealth, error) {
 	now := s.now()
+	opt, err := s.Options(ctx)
+	if err != nil {
+		return nil, err
+	}
 	var h *ClientHealth
-	err := s.Store.ViewHistory(ctx, func(tx Tx) error {
+	err = s.Store.HistoryView(ctx, func(tx backend.HistoryTx) error {
 		c, err := tx.Client(clientID)
 		if err != nil {
 			return err
@@ -169,7 +181,7 @@ func (s *Service) ClientHealth(ctx context.Context, clientID string, p Period) (
 		if err != nil {
 			return err
 		}
-		tls, err := LoadTimelines(tx, StateFilter{AccountIDs: ids}, now, s.Options())
+		tls, err := LoadTimelines(tx, backend.StateFilter{AccountIDs: ids}, now, opt)
 		if err != nil {
 			return err
 		}
@@ -189,7 +201,7 @@ func (s *Service) ClientHealth(ctx context.Context, clientID string, p Period) (
 		// app's own status counts too.
 		for _, a := range current {
 			renews, afterExpiry := s.renewal(a)
-			if st := a.Status(now, s.window(), renews, afterExpiry); st == backend.StatusInvalid || st == backend.StatusExpired || st == backend.StatusExpiring {
+			if st := a.Status(now, opt.Window, renews, afterExpiry); st == backend.StatusInvalid || st == backend.StatusExpired || st == backend.StatusExpiring {
 				if !slices.Contains(h.NeedsAttention, a.ID) {
 					h.NeedsAttention = append(h.NeedsAttention, a.ID)
 				}
@@ -214,6 +226,9 @@ type Deadline struct {
 	ProviderName string    `json:"provider_name"`
 	Label        string    `json:"label"`
 	By           time.Time `json:"by"`
+	// Status is the account's status now: expiring when By falls within
+	// the user's warning window.
+	Status backend.Status `json:"status"`
 }
 
 // Deadlines lists the reconnect-by dates (backend.Account.ReconnectBy) from
@@ -221,7 +236,11 @@ type Deadline struct {
 func (s *Service) Deadlines(ctx context.Context, within time.Duration) ([]Deadline, error) {
 	now := s.now()
 	out := []Deadline{}
-	err := s.Store.ViewHistory(ctx, func(tx Tx) error {
+	window, err := backend.WarningWindowOf(ctx, s.Settings)
+	if err != nil {
+		return out, err
+	}
+	err = s.Store.HistoryView(ctx, func(tx backend.HistoryTx) error {
 		clients, err := tx.Clients()
 		if err != nil {
 			return err
@@ -235,13 +254,14 @@ func (s *Service) Deadlines(ctx context.Context, within time.Duration) ([]Deadli
 			return err
 		}
 		for _, a := range accounts {
-			renews, _ := s.renewal(a)
+			renews, afterExpiry := s.renewal(a)
 			by := a.ReconnectBy(renews)
 			if by == nil || by.Before(now) || by.After(now.Add(within)) {
 				continue
 			}
 			out = append(out, Deadline{AccountID: a.ID, ClientID: a.ClientID, ClientName: names[a.ClientID], Provider: a.Provider,
-				ProviderName: s.ProviderName(a.Provider), Label: a.Label, By: by.UTC()})
+				ProviderName: s.ProviderName(a.Provider), Label: a.Label, By: by.UTC(),
+				Status: a.Status(now, window, renews, afterExpiry)})
 		}
 		return nil
 	})

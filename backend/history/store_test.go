@@ -29,7 +29,7 @@ func openDB(t *testing.T) *sqlite.DB {
 }
 
 func newService(db *sqlite.DB) *history.Service {
-	s := history.New(db, nil)
+	s := history.New(db, nil, nil)
 	s.Now = func() time.Time { return now }
 	return s
 }
@@ -64,19 +64,19 @@ func randomHistory(t *testing.T, db *sqlite.DB, seed uint64) []string {
 			}
 			switch r := rng.IntN(100); {
 			case r < 66:
-				mk(history.KindChecked, backend.OutcomeOK, "", nil)
+				mk(backend.EventAccountChecked, backend.OutcomeOK, "", nil)
 			case r < 70: // a check that reports the platform's current expiry
-				mk(history.KindChecked, backend.OutcomeOK, "", map[string]any{"expires_at": tm.AddDate(0, 0, rng.IntN(40)-5)})
+				mk(backend.EventAccountChecked, backend.OutcomeOK, "", map[string]any{"expires_at": tm.AddDate(0, 0, rng.IntN(40)-5)})
 			case r < 78:
-				mk(history.KindChecked, backend.OutcomeFailed, []string{"revoked", "checkpoint", "password_changed"}[rng.IntN(3)], nil)
+				mk(backend.EventAccountChecked, backend.OutcomeFailed, []string{"revoked", "checkpoint", "password_changed"}[rng.IntN(3)], nil)
 			case r < 85:
-				mk(history.KindCheckFailed, backend.OutcomeFailed, []string{"network", "rate_limited"}[rng.IntN(2)], nil)
+				mk(backend.EventAccountCheckFailed, backend.OutcomeFailed, []string{"network", "rate_limited"}[rng.IntN(2)], nil)
 			case r < 89:
 				mk(backend.EventAccountReconnected, backend.OutcomeOK, "", expiry(10+rng.IntN(50)))
 			case r < 93:
-				mk(history.KindRefreshed, backend.OutcomeOK, "", expiry(5+rng.IntN(30)))
+				mk(backend.EventAccountRefreshed, backend.OutcomeOK, "", expiry(5+rng.IntN(30)))
 			case r < 95:
-				mk(history.KindRefreshed, backend.OutcomeFailed, "revoked", nil)
+				mk(backend.EventAccountRefreshed, backend.OutcomeFailed, "revoked", nil)
 			case r < 97:
 				mk(backend.EventAccountRenamed, backend.OutcomeOK, "", nil)
 			default:
@@ -145,8 +145,8 @@ func fingerprint(t *testing.T, tls map[string]*history.AccountTimeline) string {
 func loadTimelines(t *testing.T, db *sqlite.DB, s *history.Service, ids []string) map[string]*history.AccountTimeline {
 	t.Helper()
 	var tls map[string]*history.AccountTimeline
-	err := db.ViewHistory(context.Background(), func(tx history.Tx) (err error) {
-		tls, err = history.LoadTimelines(tx, history.StateFilter{AccountIDs: ids}, now, s.Options())
+	err := db.HistoryView(context.Background(), func(tx backend.HistoryTx) (err error) {
+		tls, err = history.LoadTimelines(tx, backend.StateFilter{AccountIDs: ids}, now, options(t, s))
 		return err
 	})
 	if err != nil {
@@ -171,7 +171,7 @@ func testLoadAndRetention(t *testing.T, seed uint64) {
 		s := newService(db)
 		ids := randomHistory(t, db, seed)
 		all := allEvents(t, s)
-		want := fingerprint(t, history.Timelines(all, now, s.Options()))
+		want := fingerprint(t, history.Timelines(all, now, options(t, s)))
 		if got := fingerprint(t, loadTimelines(t, db, s, ids)); got != want {
 			t.Fatalf("seed %d: loaded timelines differ from the full ones\n got %s\nwant %s", seed, got, want)
 		}
@@ -184,7 +184,7 @@ func testLoadAndRetention(t *testing.T, seed uint64) {
 			t.Fatalf("seed %d: prune did little: %+v", seed, res)
 		}
 		after := allEvents(t, s)
-		if len(after) != len(all)-res.Folded+countNew(after, history.KindChecksSummarized) {
+		if len(after) != len(all)-res.Folded+countNew(after, backend.EventChecksSummarized) {
 			t.Errorf("seed %d: %d events after folding %d of %d", seed, len(after), res.Folded, len(all))
 		}
 		// Every non-routine event is still there, unchanged.
@@ -200,7 +200,7 @@ func testLoadAndRetention(t *testing.T, seed uint64) {
 				t.Fatalf("seed %d: recent check %d was folded", seed, e.ID)
 			}
 		}
-		if got := fingerprint(t, history.Timelines(after, now, s.Options())); got != want {
+		if got := fingerprint(t, history.Timelines(after, now, options(t, s))); got != want {
 			t.Fatalf("seed %d: folding changed the timelines\n got %s\nwant %s", seed, got, want)
 		}
 		if got := fingerprint(t, loadTimelines(t, db, s, ids)); got != want {
@@ -209,7 +209,7 @@ func testLoadAndRetention(t *testing.T, seed uint64) {
 		// Summaries count what they replaced.
 		folded := 0
 		for _, e := range after {
-			if e.Kind == history.KindChecksSummarized {
+			if e.Kind == backend.EventChecksSummarized {
 				folded += int(e.Details["count"].(float64))
 				first, err1 := time.Parse(time.RFC3339, e.Details["first"].(string))
 				last, err2 := time.Parse(time.RFC3339, e.Details["last"].(string))
@@ -256,7 +256,7 @@ func TestPruneMergesLateChecks(t *testing.T) {
 		err := db.Update(context.Background(), func(tx backend.Tx) error {
 			for _, h := range hours {
 				if err := tx.AppendEvent(&backend.Event{Time: d.Add(time.Duration(h) * time.Hour), ClientID: "cli_1", AccountID: "acc_1",
-					Kind: history.KindChecked, Outcome: backend.OutcomeOK, Message: "The token works."}); err != nil {
+					Kind: backend.EventAccountChecked, Outcome: backend.OutcomeOK, Message: "The token works."}); err != nil {
 					return err
 				}
 			}
@@ -292,17 +292,17 @@ func TestPagePaging(t *testing.T) {
 	s := newService(db)
 	err := db.Update(context.Background(), func(tx backend.Tx) error {
 		for i := range 7 {
-			if err := tx.AppendEvent(&backend.Event{Time: now.Add(time.Duration(i) * time.Minute), ClientID: "cli_1", Kind: history.KindChecked, Outcome: "ok"}); err != nil {
+			if err := tx.AppendEvent(&backend.Event{Time: now.Add(time.Duration(i) * time.Minute), ClientID: "cli_1", Kind: backend.EventAccountChecked, Outcome: "ok"}); err != nil {
 				return err
 			}
 		}
-		return tx.AppendEvent(&backend.Event{Time: now, ClientID: "cli_2", Kind: history.KindChecked, Outcome: "ok"})
+		return tx.AppendEvent(&backend.Event{Time: now, ClientID: "cli_2", Kind: backend.EventAccountChecked, Outcome: "ok"})
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var pages [][]int64
-	f := backend.EventFilter{ClientID: "cli_1", Kind: history.KindChecked, Limit: 3}
+	f := backend.EventFilter{ClientID: "cli_1", Kind: backend.EventAccountChecked, Limit: 3}
 	for {
 		p, err := s.Page(context.Background(), f)
 		if err != nil {
@@ -325,4 +325,13 @@ func TestPagePaging(t *testing.T) {
 	if err != nil || len(p.Events) != 8 || p.NextBeforeID != 0 {
 		t.Errorf("default page: %d events, next %d, %v", len(p.Events), p.NextBeforeID, err)
 	}
+}
+
+func options(t *testing.T, s *history.Service) history.Options {
+	t.Helper()
+	opt, err := s.Options(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return opt
 }

@@ -130,26 +130,9 @@ func sortEvents(es []*backend.Event) {
 	})
 }
 
-// Timelines reconstructs the timeline of every account named by the events,
-// up to end (events at or after end are ignored). Events may come in any
-// order and may include events of other kinds and of no account.
-func Timelines(events []*backend.Event, end time.Time, opt Options) map[string]*AccountTimeline {
-	byAccount := map[string][]*backend.Event{}
-	for _, e := range events {
-		if e.AccountID != "" {
-			byAccount[e.AccountID] = append(byAccount[e.AccountID], e)
-		}
-	}
-	out := make(map[string]*AccountTimeline, len(byAccount))
-	for id, es := range byAccount {
-		out[id] = Timeline(es, end, opt)
-	}
-	return out
-}
-
-// Timeline reconstructs one account's status from its events (the caller
-// gives only that account's), up to end. It follows the monitor's verdicts
-// and the same status rule as the app (backend.Account.Status):
+// machine steps through one account's events in time order. It follows the
+// monitor's verdicts and the same status rule as the app
+// (backend.Account.Status):
 //
 //   - account.imported, account.connected, a successful account.reconnected
 //     and a successful account.refreshed make the account work and replace
@@ -173,20 +156,6 @@ func Timelines(events []*backend.Event, end time.Time, opt Options) map[string]*
 //     deadlines: healthy, expiring within Options.Window, or broken
 //     ("expired") once a deadline passes.
 //   - account.deleted ends the timeline; everything else changes nothing.
-func Timeline(events []*backend.Event, end time.Time, opt Options) *AccountTimeline {
-	es := slices.Clone(events)
-	sortEvents(es)
-	m := newMachine(opt)
-	for _, e := range es {
-		if !e.Time.Before(end) {
-			break
-		}
-		m.step(e)
-	}
-	return m.finish(end)
-}
-
-// machine steps through one account's events in time order.
 type machine struct {
 	opt     Options
 	tl      AccountTimeline
@@ -196,13 +165,13 @@ type machine struct {
 	// acct holds the deadlines as history knows them; set is when and by
 	// which event they were last replaced.
 	acct  backend.Account
-	setAt Point
+	setAt backend.HistoryPoint
 	// upto: the deadlines' moments up to here were judged already.
 	upto    time.Time
 	lastOK  *backend.Event
 	checked map[int64]bool // successful checks whose deadlines were read
 	// prevOK returns the latest successful check before a moment; the
-	// loader asks the store, Timeline remembers the last one stepped.
+	// loader asks the store, by default the last one stepped is remembered.
 	prevOK func(at time.Time) (*backend.Event, error)
 	// onBroken is called each time the account becomes broken, with the
 	// moment it did (lazy loading fetches the next successful check then).
@@ -244,13 +213,13 @@ func (m *machine) step(e *backend.Event) {
 		} else {
 			m.failure(e, reasonOf(e, ReasonReconnect))
 		}
-	case KindRefreshed:
+	case backend.EventAccountRefreshed:
 		if failed {
 			m.failure(e, reasonOf(e, ""))
 		} else {
 			m.grant(e)
 		}
-	case KindChecked:
+	case backend.EventAccountChecked:
 		if failed {
 			m.failure(e, reasonOf(e, ""))
 			break
@@ -270,7 +239,7 @@ func (m *machine) step(e *backend.Event) {
 			m.setAt = pointOf(e)
 			m.settle(e)
 		}
-	case KindChecksSummarized:
+	case backend.EventChecksSummarized:
 		// It stands for its day's last successful check: same time, same id,
 		// and that check's deadlines.
 		m.lastOK = e
@@ -326,7 +295,7 @@ func (m *machine) grant(e *backend.Event) {
 // the check says the token worked then.
 func (m *machine) updateDeadlines(e *backend.Event) bool {
 	details := e.Details
-	if e.Kind == KindChecksSummarized {
+	if e.Kind == backend.EventChecksSummarized {
 		details, _ = e.Details["deadlines"].(map[string]any)
 	}
 	d := &backend.Event{Details: details}

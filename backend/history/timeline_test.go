@@ -28,16 +28,18 @@ func ev(t time.Time, kind, outcome, reason string, details map[string]any) *back
 func imported(t time.Time) *backend.Event {
 	return ev(t, backend.EventAccountImported, backend.OutcomeOK, "", nil)
 }
-func checkOK(t time.Time) *backend.Event { return ev(t, KindChecked, backend.OutcomeOK, "", nil) }
+func checkOK(t time.Time) *backend.Event {
+	return ev(t, backend.EventAccountChecked, backend.OutcomeOK, "", nil)
+}
 
 // failed is a check's verdict that the platform refused the token.
 func failed(t time.Time, reason string) *backend.Event {
-	return ev(t, KindChecked, backend.OutcomeFailed, reason, nil)
+	return ev(t, backend.EventAccountChecked, backend.OutcomeFailed, reason, nil)
 }
 
 // noVerdict is a check that could not be made.
 func noVerdict(t time.Time, reason string) *backend.Event {
-	return ev(t, KindCheckFailed, backend.OutcomeFailed, reason, nil)
+	return ev(t, backend.EventAccountCheckFailed, backend.OutcomeFailed, reason, nil)
 }
 func reconnected(t time.Time) *backend.Event {
 	return ev(t, backend.EventAccountReconnected, backend.OutcomeOK, "", nil)
@@ -99,7 +101,7 @@ func TestTimeline(t *testing.T) {
 		{"refresh token: access expiry is no deadline", []*backend.Event{ev(day(0), backend.EventAccountImported, "ok", "", expiresIn(day(0), time.Hour, true))}, day(12),
 			[]iv{{StateHealthy, 0, 288, "", true}}},
 		{"renewal moves the deadline", []*backend.Event{ev(day(0), backend.EventAccountImported, "ok", "", expiresIn(day(0), 10*24*time.Hour, false)),
-			ev(day(5), KindRefreshed, "ok", "", expiresIn(day(5), 60*24*time.Hour, false))}, day(12),
+			ev(day(5), backend.EventAccountRefreshed, "ok", "", expiresIn(day(5), 60*24*time.Hour, false))}, day(12),
 			[]iv{{StateHealthy, 0, 72, "", false}, {StateExpiring, 72, 120, "", false}, {StateHealthy, 120, 288, "", true}}},
 		{"a check after the deadline proves it works", []*backend.Event{ev(day(0), backend.EventAccountImported, "ok", "", expiresIn(day(0), 10*24*time.Hour, false)), checkOK(day(11))}, day(12),
 			[]iv{{StateHealthy, 0, 72, "", false}, {StateExpiring, 72, 240, "", false}, {StateBroken, 240, 264, ReasonExpired, false}, {StateHealthy, 264, 288, "", true}}},
@@ -116,12 +118,12 @@ func TestTimeline(t *testing.T) {
 			[]iv{{StateHealthy, 0, 4, "", true}}},
 		{"a check without a verdict changes nothing, whatever the reason", []*backend.Event{imported(at(0)), noVerdict(at(1), "unknown"), noVerdict(at(2), "revoked"), noVerdict(at(3), "network")}, at(4),
 			[]iv{{StateHealthy, 0, 4, "", true}}},
-		{"a refused renewal breaks", []*backend.Event{imported(at(0)), ev(at(1), KindRefreshed, backend.OutcomeFailed, "revoked", nil), reconnected(at(3))}, at(4),
+		{"a refused renewal breaks", []*backend.Event{imported(at(0)), ev(at(1), backend.EventAccountRefreshed, backend.OutcomeFailed, "revoked", nil), reconnected(at(3))}, at(4),
 			[]iv{{StateHealthy, 0, 1, "", false}, {StateBroken, 1, 3, "revoked", false}, {StateHealthy, 3, 4, "", true}}},
 		{"a check's reported expiry moves the deadline", []*backend.Event{ev(day(0), backend.EventAccountImported, "ok", "", expiresIn(day(0), 10*24*time.Hour, false)),
-			ev(day(2), KindChecked, "ok", "", map[string]any{"expires_at": day(40).Format(time.RFC3339)}), checkOK(day(5))}, day(12),
+			ev(day(2), backend.EventAccountChecked, "ok", "", map[string]any{"expires_at": day(40).Format(time.RFC3339)}), checkOK(day(5))}, day(12),
 			[]iv{{StateHealthy, 0, 288, "", true}}},
-		{"a check before the deadlines were set does not count", []*backend.Event{ev(day(-1), KindChecked, "ok", "", map[string]any{"expires_at": day(40).Format(time.RFC3339)}),
+		{"a check before the deadlines were set does not count", []*backend.Event{ev(day(-1), backend.EventAccountChecked, "ok", "", map[string]any{"expires_at": day(40).Format(time.RFC3339)}),
 			ev(day(0), backend.EventAccountImported, "ok", "", expiresIn(day(0), 10*24*time.Hour, false))}, day(12),
 			[]iv{{StateHealthy, 0, 72, "", false}, {StateExpiring, 72, 240, "", false}, {StateBroken, 240, 288, ReasonExpired, true}}},
 		{"failure without a reason is unknown", []*backend.Event{imported(at(0)), failed(at(1), "")}, at(2),

@@ -181,9 +181,10 @@ type Monitor struct {
 	DataDir string
 	// Now is the clock (time.Now).
 	Now func() time.Time
-	// Window is how long before a deadline an account counts as expiring
-	// (backend.DefaultWarningWindow).
-	Window   time.Duration
+	// Settings gives the warning window, how long before a deadline an
+	// account counts as expiring, read on every use so that a change shows
+	// at once; nil means backend.DefaultWarningWindow.
+	Settings backend.SettingsStore
 	Limits   Limits
 	Schedule Schedule
 	// OnResult, when set, is called after every check that completed, from
@@ -243,11 +244,17 @@ func (m *Monitor) now() time.Time {
 	return m.Now().UTC().Truncate(time.Millisecond)
 }
 
+// window is the warning window as the user set it now. The callers have no
+// context of their own, so the read gets a few seconds; when it fails the
+// default serves this once and the next use reads again.
 func (m *Monitor) window() time.Duration {
-	if m.Window > 0 {
-		return m.Window
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	w, err := backend.WarningWindowOf(ctx, m.Settings)
+	if err != nil {
+		return backend.DefaultWarningWindow
 	}
-	return backend.DefaultWarningWindow
+	return w
 }
 
 func (m *Monitor) concurrency() int {

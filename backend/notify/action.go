@@ -121,7 +121,7 @@ func ParseResponse(actionIdentifier string, userInfo map[string]any) (action, ac
 	case ActionIDDefault:
 		action = deeplink.ActionOpen
 	default:
-		return "", "", badData("%q is not an action of Tokenwarden", clip(actionIdentifier))
+		return "", "", badData("%q is not an action of Tokenwarden", backend.Clip(actionIdentifier))
 	}
 	accountID, err = ParseActionData(userInfo)
 	if err != nil {

@@ -63,7 +63,7 @@ func TestBeeepSenderDunst(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	marker := backend.NewID("test")
-	n := Plan(t0, []Candidate{broken(cand(accFB, nil), backend.ReasonPasswordChanged)}, emptyState(), DefaultSettings())[0]
+	n := Plan(t0, []Candidate{broken(cand(accFB, nil), backend.ReasonPasswordChanged)}, emptyState(), backend.DefaultSettings())[0]
 	n.Title += " " + marker
 	if err := (BeeepSender{}).Send(ctx, n); err != nil {
 		t.Fatalf("Send: %v", err)

@@ -48,12 +48,10 @@ func (f Fallback) Send(ctx context.Context, n Notification) error {
 
 // Notifier plans, sends and records notifications.
 type Notifier struct {
-	Store  Store
+	Store  backend.NotifyStore
 	Sender Sender
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
-	// Settings loads the settings; nil means LoadSettings from Store.
-	Settings func(ctx context.Context) (Settings, error)
 }
 
 func (n *Notifier) now() time.Time {
@@ -61,13 +59,6 @@ func (n *Notifier) now() time.Time {
 		return n.Now()
 	}
 	return time.Now()
-}
-
-func (n *Notifier) settings(ctx context.Context) (Settings, error) {
-	if n.Settings != nil {
-		return n.Settings(ctx)
-	}
-	return LoadSettings(ctx, n.Store)
 }
 
 // Run sends what is due among entries (every account, as the accounts list
@@ -78,7 +69,7 @@ func (n *Notifier) settings(ctx context.Context) (Settings, error) {
 // sent, so only one of them shows it.
 func (n *Notifier) Run(ctx context.Context, entries []Candidate) ([]Notification, error) {
 	now := n.now()
-	settings, err := n.settings(ctx)
+	settings, err := n.Store.Settings(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -91,7 +82,7 @@ func (n *Notifier) Run(ctx context.Context, entries []Candidate) ([]Notification
 		ended = ended || !now.Before(until)
 	}
 	if stale := Stale(now, entries, state); len(stale) > 0 || ended {
-		err := n.Store.NotifyUpdate(ctx, func(tx Tx) error {
+		err := n.Store.NotifyUpdate(ctx, func(tx backend.NotifyTx) error {
 			for _, k := range stale {
 				if err := tx.DeleteNotifySent(k); err != nil {
 					return err
@@ -123,7 +114,7 @@ func (n *Notifier) Run(ctx context.Context, entries []Candidate) ([]Notification
 			continue // another process has sent it
 		}
 		sendErr := n.Sender.Send(ctx, note)
-		err = n.Store.NotifyUpdate(ctx, func(tx Tx) error {
+		err = n.Store.NotifyUpdate(ctx, func(tx backend.NotifyTx) error {
 			if sendErr == nil {
 				return tx.AppendEvent(sentEvent(note, now, nil))
 			}
@@ -151,21 +142,21 @@ func (n *Notifier) Run(ctx context.Context, entries []Candidate) ([]Notification
 // when nothing is left to send or another process recorded a decisive key
 // already. claimed are the keys this call recorded, to be forgotten if
 // sending fails.
-func (n *Notifier) claim(ctx context.Context, now time.Time, note Notification) (out Notification, claimed []Key, ok bool, err error) {
-	err = n.Store.NotifyUpdate(ctx, func(tx Tx) error {
+func (n *Notifier) claim(ctx context.Context, now time.Time, note Notification) (out Notification, claimed []backend.NotifyKey, ok bool, err error) {
+	err = n.Store.NotifyUpdate(ctx, func(tx backend.NotifyTx) error {
 		claimed, ok = claimed[:0], false
 		sent, err := tx.NotifySent()
 		if err != nil {
 			return err
 		}
-		have := make(map[Key]bool, len(sent))
+		have := make(map[backend.NotifyKey]bool, len(sent))
 		for _, s := range sent {
-			have[s.Key] = true
+			have[s.NotifyKey] = true
 		}
 		gone := map[string]bool{}
 		var items []Item
 		for _, it := range note.Items {
-			if have[Key{AccountID: it.AccountID, Threshold: it.Threshold, ReconnectBy: millis(it.ReconnectBy)}] {
+			if have[backend.NotifyKey{AccountID: it.AccountID, Threshold: it.Threshold, ReconnectBy: millis(it.ReconnectBy)}] {
 				return nil
 			}
 			if _, err := tx.Account(it.AccountID); backend.ErrorCode(err) == backend.ENOTFOUND {
@@ -181,7 +172,7 @@ func (n *Notifier) claim(ctx context.Context, now time.Time, note Notification) 
 		}
 		out = note
 		if len(gone) > 0 {
-			var keys []Key
+			var keys []backend.NotifyKey
 			for _, k := range note.Keys {
 				if !gone[k.AccountID] {
 					keys = append(keys, k)
@@ -191,7 +182,7 @@ func (n *Notifier) claim(ctx context.Context, now time.Time, note Notification) 
 		}
 		ok = true
 		for _, k := range out.Keys {
-			inserted, err := tx.InsertNotifySent(Sent{Key: k, At: now, NotificationID: out.ID})
+			inserted, err := tx.InsertNotifySent(backend.NotifySent{NotifyKey: k, At: now, NotificationID: out.ID})
 			if err != nil {
 				return err
 			}
@@ -205,22 +196,6 @@ func (n *Notifier) claim(ctx context.Context, now time.Time, note Notification) 
 		return Notification{}, nil, false, err
 	}
 	return out, claimed, true, nil
-}
-
-// MarkSent records notes as sent, so that Plan never returns them again,
-// without sending them or writing history. Run does this itself.
-func (n *Notifier) MarkSent(ctx context.Context, notes []Notification) error {
-	now := n.now()
-	return n.Store.NotifyUpdate(ctx, func(tx Tx) error {
-		for _, note := range notes {
-			for _, k := range note.Keys {
-				if _, err := tx.InsertNotifySent(Sent{Key: k, At: now, NotificationID: note.ID}); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
-	})
 }
 
 // names lists the accounts of a notification for a history message.
@@ -260,7 +235,7 @@ func sentEvent(note Notification, now time.Time, sendErr error) *backend.Event {
 
 // appendFailure logs a failed notification, once a day per notification:
 // a missing notification daemon must not fill the history at every run.
-func appendFailure(tx Tx, note Notification, now time.Time, sendErr error) error {
+func appendFailure(tx backend.NotifyTx, note Notification, now time.Time, sendErr error) error {
 	since := now.Add(-failedLogOnce)
 	recent, err := tx.Events(backend.EventFilter{
 		AccountID: note.PrimaryAccountID, Kind: backend.EventNotificationSent, Outcome: backend.OutcomeFailed, Since: &since, Limit: 20,
@@ -277,9 +252,9 @@ func appendFailure(tx Tx, note Notification, now time.Time, sendErr error) error
 }
 
 // accountEvent starts an event about an account, with its client's name.
-func accountEvent(tx Tx, accountID string) (*backend.Event, error) {
+func accountEvent(tx backend.NotifyTx, accountID string) (*backend.Event, error) {
 	if !backend.ValidID("acc", accountID) {
-		return nil, backend.Errorf(backend.EINVALID, "%q is not an account id.", clip(accountID)).
+		return nil, backend.Errorf(backend.EINVALID, "%q is not an account id.", backend.Clip(accountID)).
 			WithHint(`Run "tokenwarden status" to see account ids.`)
 	}
 	a, err := tx.Account(accountID)
@@ -308,10 +283,10 @@ func (n *Notifier) RecordAction(ctx context.Context, accountID, action string) e
 	case deeplink.ActionOpen, ActionIDDefault:
 		action, message = deeplink.ActionOpen, "Opened from a notification: %s."
 	default:
-		return backend.Errorf(backend.EINVALID, "%q is not a notification action.", clip(action))
+		return backend.Errorf(backend.EINVALID, "%q is not a notification action.", backend.Clip(action))
 	}
 	now := n.now()
-	return n.Store.NotifyUpdate(ctx, func(tx Tx) error {
+	return n.Store.NotifyUpdate(ctx, func(tx backend.NotifyTx) error {
 		e, err := accountEvent(tx, accountID)
 		if err != nil {
 			return err
@@ -334,7 +309,7 @@ func (n *Notifier) Snooze(ctx context.Context, accountID string, d time.Duration
 	if d != 0 {
 		until = now.Add(d).Truncate(time.Millisecond)
 	}
-	err = n.Store.NotifyUpdate(ctx, func(tx Tx) error {
+	err = n.Store.NotifyUpdate(ctx, func(tx backend.NotifyTx) error {
 		e, err := accountEvent(tx, accountID)
 		if err != nil {
 			return err

@@ -59,7 +59,7 @@ func newFixture(t *testing.T) *fixture {
 	f := &fixture{t: t, path: filepath.Join(t.TempDir(), "tokenwarden.db"), now: t0, sender: &recorder{}}
 	f.open()
 	f.client = &backend.Client{ID: backend.NewID("cli"), Name: "Acme Bakery", CreatedAt: t0}
-	f.update(func(tx notify.Tx) error { return tx.InsertClient(f.client) })
+	f.update(func(tx backend.NotifyTx) error { return tx.InsertClient(f.client) })
 	return f
 }
 
@@ -82,7 +82,7 @@ func (f *fixture) reopen() {
 	f.open()
 }
 
-func (f *fixture) update(fn func(notify.Tx) error) {
+func (f *fixture) update(fn func(backend.NotifyTx) error) {
 	f.t.Helper()
 	if err := f.db.NotifyUpdate(context.Background(), fn); err != nil {
 		f.t.Fatal(err)
@@ -98,7 +98,7 @@ func (f *fixture) account(provider, label string, by *time.Time) *backend.Accoun
 	f.t.Helper()
 	a := &backend.Account{ID: backend.NewID("acc"), ClientID: f.client.ID, Provider: provider, Label: label,
 		ExpiresAt: by, CreatedAt: t0, UpdatedAt: t0}
-	f.update(func(tx notify.Tx) error { return tx.InsertAccount(a) })
+	f.update(func(tx backend.NotifyTx) error { return tx.InsertAccount(a) })
 	return a
 }
 
@@ -213,7 +213,7 @@ func TestRunTwoClients(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	other := &backend.Client{ID: backend.NewID("cli"), Name: "Globex", CreatedAt: t0}
-	f.update(func(tx notify.Tx) error { return tx.InsertClient(other) })
+	f.update(func(tx backend.NotifyTx) error { return tx.InsertClient(other) })
 	a := f.account("facebook", "Acme Page", ptr(t0.Add(day)))
 	b := f.account("x", "@globex", ptr(t0.Add(-day)))
 	b.ClientID = other.ID
@@ -264,18 +264,13 @@ func TestRunSkipsWhatAnotherProcessSent(t *testing.T) {
 	fb := f.account("facebook", "Acme Page", ptr(t0.Add(2*day)))
 	entries := []notify.Candidate{candidate(f, fb)}
 	// Another process sent it and recorded it.
-	st, err := notify.LoadState(context.Background(), f.db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	notes := notify.Plan(f.now, entries, st, notify.DefaultSettings())
 	slow := &notify.Notifier{Store: f.db, Now: func() time.Time { return f.now },
 		Sender: notify.SenderFunc(func(ctx context.Context, n notify.Notification) error {
 			t.Errorf("sent %s, already sent by another process", n.ID)
 			return nil
 		})}
-	if err := f.notifier().MarkSent(context.Background(), notes); err != nil {
-		t.Fatal(err)
+	if shown, err := f.notifier().Run(context.Background(), entries); err != nil || len(shown) != 1 {
+		t.Fatalf("the first process showed %v, %v", shown, err)
 	}
 	if shown, err := slow.Run(context.Background(), entries); err != nil || len(shown) != 0 {
 		t.Fatalf("%v, %v", shown, err)
@@ -308,9 +303,9 @@ func TestRunSkipsWhatAnotherProcessSent(t *testing.T) {
 func TestRunQuietHoursHoldsUntilEnd(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
-	s := notify.DefaultSettings()
-	s.QuietHours = notify.QuietHours{Enabled: true, Start: "22:00", End: "08:00"}
-	if _, err := notify.SaveSettings(context.Background(), f.db, s); err != nil {
+	s := backend.DefaultSettings()
+	s.QuietHours = backend.QuietHours{Enabled: true, Start: "22:00", End: "08:00"}
+	if _, err := f.db.SaveSettings(context.Background(), s); err != nil {
 		t.Fatal(err)
 	}
 	fb := f.account("facebook", "Acme Page", nil)
@@ -330,9 +325,9 @@ func TestRunQuietHoursHoldsUntilEnd(t *testing.T) {
 func TestRunGlobalOff(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
-	s := notify.DefaultSettings()
+	s := backend.DefaultSettings()
 	s.Enabled = false
-	if _, err := notify.SaveSettings(context.Background(), f.db, s); err != nil {
+	if _, err := f.db.SaveSettings(context.Background(), s); err != nil {
 		t.Fatal(err)
 	}
 	fb := f.account("facebook", "Acme Page", ptr(t0.Add(-day)))
@@ -340,7 +335,7 @@ func TestRunGlobalOff(t *testing.T) {
 		t.Fatalf("sent while off: %+v", got)
 	}
 	s.Enabled = true
-	if _, err := notify.SaveSettings(context.Background(), f.db, s); err != nil {
+	if _, err := f.db.SaveSettings(context.Background(), s); err != nil {
 		t.Fatal(err)
 	}
 	if got := f.run(fb); len(got) != 1 {
@@ -465,32 +460,32 @@ func TestSettingsPersist(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
-	got, err := notify.LoadSettings(ctx, f.db)
-	if err != nil || !reflect.DeepEqual(got, notify.DefaultSettings()) {
+	got, err := f.db.Settings(ctx)
+	if err != nil || !reflect.DeepEqual(got, backend.DefaultSettings()) {
 		t.Fatalf("before any save: %+v, %v", got, err)
 	}
-	s := notify.Settings{Enabled: true, Thresholds: []int{1, 14}, WarningDays: 14, StartAtLogin: true,
-		QuietHours: notify.QuietHours{Enabled: true, Start: "21:30", End: "7:15"}}
-	saved, err := notify.SaveSettings(ctx, f.db, s)
+	s := backend.Settings{Enabled: true, Thresholds: []int{1, 14}, WarningDays: 14, StartAtLogin: true,
+		QuietHours: backend.QuietHours{Enabled: true, Start: "21:30", End: "7:15"}}
+	saved, err := f.db.SaveSettings(ctx, s)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := notify.Settings{Enabled: true, Thresholds: []int{14, 1}, WarningDays: 14, StartAtLogin: true,
-		QuietHours: notify.QuietHours{Enabled: true, Start: "21:30", End: "07:15"}}
+	want := backend.Settings{Enabled: true, Thresholds: []int{14, 1}, WarningDays: 14, StartAtLogin: true,
+		QuietHours: backend.QuietHours{Enabled: true, Start: "21:30", End: "07:15"}}
 	if !reflect.DeepEqual(saved, want) {
 		t.Errorf("saved %+v, want %+v", saved, want)
 	}
 	f.reopen()
-	if got, err := notify.LoadSettings(ctx, f.db); err != nil || !reflect.DeepEqual(got, want) {
+	if got, err := f.db.Settings(ctx); err != nil || !reflect.DeepEqual(got, want) {
 		t.Errorf("after restart %+v, %v", got, err)
 	}
 	// Bad input changes nothing.
 	bad := want
 	bad.QuietHours.End = "7pm"
-	if _, err := notify.SaveSettings(ctx, f.db, bad); backend.ErrorCode(err) != backend.EINVALID {
+	if _, err := f.db.SaveSettings(ctx, bad); backend.ErrorCode(err) != backend.EINVALID {
 		t.Errorf("bad save: %v", err)
 	}
-	if got, _ := notify.LoadSettings(ctx, f.db); !reflect.DeepEqual(got, want) {
+	if got, _ := f.db.Settings(ctx); !reflect.DeepEqual(got, want) {
 		t.Errorf("after a refused save %+v", got)
 	}
 	// The Notifier uses the stored settings.
@@ -508,7 +503,7 @@ func TestDeletedAccountLeavesNoState(t *testing.T) {
 	if _, err := f.notifier().Snooze(context.Background(), fb.ID, notify.SnoozeDay); err != nil {
 		t.Fatal(err)
 	}
-	f.update(func(tx notify.Tx) error { return tx.DeleteAccount(fb.ID) })
+	f.update(func(tx backend.NotifyTx) error { return tx.DeleteAccount(fb.ID) })
 	st, err := notify.LoadState(context.Background(), f.db)
 	if err != nil || len(st.Sent) != 0 || len(st.Snoozes) != 0 {
 		t.Errorf("state after delete: %+v, %v", st, err)

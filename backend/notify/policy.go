@@ -65,17 +65,6 @@ func ThresholdKey(days int) string {
 	return fmt.Sprintf("%dd", days)
 }
 
-// ThresholdName says a threshold in words, for messages.
-func ThresholdName(days int) string {
-	switch days {
-	case 0:
-		return "when the date has passed"
-	case 1:
-		return "1 day ahead"
-	}
-	return fmt.Sprintf("%d days ahead", days)
-}
-
 // Item is one account in a notification.
 type Item struct {
 	AccountID    string     `json:"account_id"`
@@ -107,7 +96,7 @@ type Notification struct {
 	// Keys are recorded as sent once the notification is shown: each
 	// account's threshold that made it due, and the less urgent thresholds
 	// it had crossed too (a 7d reminder is pointless after the 3d one).
-	Keys []Key `json:"keys"`
+	Keys []backend.NotifyKey `json:"keys"`
 }
 
 // maxBodyLines bounds the accounts listed in a grouped notification.
@@ -115,7 +104,7 @@ const maxBodyLines = 5
 
 // Plan returns the notifications due at now. It is pure: it reads nothing
 // but its arguments.
-func Plan(now time.Time, entries []Candidate, state State, settings Settings) []Notification {
+func Plan(now time.Time, entries []Candidate, state State, settings backend.Settings) []Notification {
 	if !settings.Enabled {
 		return nil
 	}
@@ -128,7 +117,7 @@ func Plan(now time.Time, entries []Candidate, state State, settings Settings) []
 	type group struct {
 		clientID, clientName string
 		items                []Item
-		keys                 []Key
+		keys                 []backend.NotifyKey
 	}
 	var groups []*group
 	byClient := map[string]*group{}
@@ -199,18 +188,18 @@ func passed(now time.Time, c Candidate) bool {
 
 // due returns what to say about one account now, and the keys to record.
 // thresholds are sorted most urgent first.
-func due(now time.Time, c Candidate, state State, thresholds []int) (Item, []Key, bool) {
+func due(now time.Time, c Candidate, state State, thresholds []int) (Item, []backend.NotifyKey, bool) {
 	by := millis(c.ReconnectBy)
 	item := Item{AccountID: c.AccountID, Provider: c.Provider, ProviderName: c.ProviderName, Label: c.Label, ReconnectBy: c.ReconnectBy}
 	if rejected(c) {
-		k := Key{AccountID: c.AccountID, Threshold: ThresholdInvalid, ReconnectBy: by}
+		k := backend.NotifyKey{AccountID: c.AccountID, Threshold: ThresholdInvalid, ReconnectBy: by}
 		if _, sent := state.Sent[k]; sent {
 			return Item{}, nil, false
 		}
 		d := backend.Diagnose(c.Reason)
 		item.Threshold, item.Reason, item.rank = ThresholdInvalid, d.Reason, 0
 		item.Text = d.Problem + " " + d.Action
-		return item, []Key{k}, true
+		return item, []backend.NotifyKey{k}, true
 	}
 	if c.ReconnectBy == nil && c.Status != backend.StatusExpired {
 		return Item{}, nil, false
@@ -227,13 +216,13 @@ func due(now time.Time, c Candidate, state State, thresholds []int) (Item, []Key
 	}
 	// Only the most urgent threshold crossed decides: when it was sent,
 	// less urgent ones crossed since (a threshold added later) stay quiet.
-	first := Key{AccountID: c.AccountID, Threshold: ThresholdKey(crossed[0]), ReconnectBy: by}
+	first := backend.NotifyKey{AccountID: c.AccountID, Threshold: ThresholdKey(crossed[0]), ReconnectBy: by}
 	if _, sent := state.Sent[first]; sent {
 		return Item{}, nil, false
 	}
-	keys := make([]Key, 0, len(crossed))
+	keys := make([]backend.NotifyKey, 0, len(crossed))
 	for _, days := range crossed {
-		keys = append(keys, Key{AccountID: c.AccountID, Threshold: ThresholdKey(days), ReconnectBy: by})
+		keys = append(keys, backend.NotifyKey{AccountID: c.AccountID, Threshold: ThresholdKey(days), ReconnectBy: by})
 	}
 	item.Threshold = first.Threshold
 	if isPassed {
@@ -280,7 +269,7 @@ func (it Item) name() string {
 	return p + " · " + it.Label
 }
 
-func compose(now time.Time, clientID, clientName string, items []Item, keys []Key) Notification {
+func compose(now time.Time, clientID, clientName string, items []Item, keys []backend.NotifyKey) Notification {
 	n := Notification{ClientID: clientID, ClientName: clientName, Items: items, Keys: keys, PrimaryAccountID: items[0].AccountID}
 	for _, it := range items {
 		n.AccountIDs = append(n.AccountIDs, it.AccountID)
@@ -317,9 +306,9 @@ func compose(now time.Time, clientID, clientName string, items []Item, keys []Ke
 
 // notificationID is "tw-<client>-<hash of the keys>": stable for the same
 // accounts, thresholds and dates, different for anything else.
-func notificationID(clientID string, keys []Key) string {
+func notificationID(clientID string, keys []backend.NotifyKey) string {
 	sorted := slices.Clone(keys)
-	slices.SortFunc(sorted, func(a, b Key) int {
+	slices.SortFunc(sorted, func(a, b backend.NotifyKey) int {
 		return cmp.Or(cmp.Compare(a.AccountID, b.AccountID), cmp.Compare(a.Threshold, b.Threshold), cmp.Compare(a.ReconnectBy, b.ReconnectBy))
 	})
 	h := sha256.New()
@@ -335,12 +324,12 @@ func notificationID(clientID string, keys []Key) string {
 // invalid (a network failure does not clear the mark), a
 // passed date once it has not passed, and every key of a reconnect-by date
 // the account no longer has. Accounts not in entries are left alone.
-func Stale(now time.Time, entries []Candidate, state State) []Key {
-	byAccount := map[string][]Key{}
+func Stale(now time.Time, entries []Candidate, state State) []backend.NotifyKey {
+	byAccount := map[string][]backend.NotifyKey{}
 	for k := range state.Sent {
 		byAccount[k.AccountID] = append(byAccount[k.AccountID], k)
 	}
-	var out []Key
+	var out []backend.NotifyKey
 	for _, c := range entries {
 		keys := byAccount[c.AccountID]
 		delete(byAccount, c.AccountID) // once per account
@@ -353,7 +342,7 @@ func Stale(now time.Time, entries []Candidate, state State) []Key {
 			}
 		}
 	}
-	slices.SortFunc(out, func(a, b Key) int {
+	slices.SortFunc(out, func(a, b backend.NotifyKey) int {
 		return cmp.Or(cmp.Compare(a.AccountID, b.AccountID), cmp.Compare(a.Threshold, b.Threshold), cmp.Compare(a.ReconnectBy, b.ReconnectBy))
 	})
 	return out

@@ -44,9 +44,11 @@ func broken(c Candidate, reason string) Candidate {
 	return c
 }
 
-func emptyState() State { return State{Sent: map[Key]time.Time{}, Snoozes: map[string]time.Time{}} }
+func emptyState() State {
+	return State{Sent: map[backend.NotifyKey]time.Time{}, Snoozes: map[string]time.Time{}}
+}
 
-func sentState(keys ...Key) State {
+func sentState(keys ...backend.NotifyKey) State {
 	st := emptyState()
 	for _, k := range keys {
 		st.Sent[k] = t0
@@ -54,8 +56,8 @@ func sentState(keys ...Key) State {
 	return st
 }
 
-func key(id, threshold string, by *time.Time) Key {
-	return Key{AccountID: id, Threshold: threshold, ReconnectBy: millis(by)}
+func key(id, threshold string, by *time.Time) backend.NotifyKey {
+	return backend.NotifyKey{AccountID: id, Threshold: threshold, ReconnectBy: millis(by)}
 }
 
 // summary is what a plan says, in short: per notification, the accounts
@@ -75,14 +77,14 @@ func summary(notes []Notification) []string {
 func TestPlan(t *testing.T) {
 	t.Parallel()
 	in3d := at(3 * day)
-	noThresholds := DefaultSettings()
+	noThresholds := backend.DefaultSettings()
 	noThresholds.Thresholds = nil
-	noPassed := DefaultSettings()
+	noPassed := backend.DefaultSettings()
 	noPassed.Thresholds = []int{7, 3, 1}
-	off := DefaultSettings()
+	off := backend.DefaultSettings()
 	off.Enabled = false
-	quiet := DefaultSettings()
-	quiet.QuietHours = QuietHours{Enabled: true, Start: "11:00", End: "13:00"}
+	quiet := backend.DefaultSettings()
+	quiet.QuietHours = backend.QuietHours{Enabled: true, Start: "11:00", End: "13:00"}
 	expired := cand(accFB, nil)
 	expired.Status = backend.StatusExpired
 	transientNear := broken(cand(accFB, at(2*day)), backend.ReasonNetwork)
@@ -93,30 +95,30 @@ func TestPlan(t *testing.T) {
 		now      time.Time
 		entries  []Candidate
 		state    State
-		settings Settings
+		settings backend.Settings
 		want     []string
-		wantKeys []Key
+		wantKeys []backend.NotifyKey
 	}{
 		{name: "healthy far away", entries: []Candidate{cand(accFB, at(30*day))}},
 		{name: "no date known", entries: []Candidate{cand(accFB, nil)}},
 		{name: "just inside 7 days", entries: []Candidate{cand(accFB, at(7*day))}, want: []string{accFB + ":7d"},
-			wantKeys: []Key{key(accFB, "7d", at(7*day))}},
+			wantKeys: []backend.NotifyKey{key(accFB, "7d", at(7*day))}},
 		{name: "just outside 7 days", entries: []Candidate{cand(accFB, at(7*day+time.Minute))}},
 		{name: "first seen at 3 days sends 3d only, records 7d too", entries: []Candidate{cand(accFB, in3d)},
-			want: []string{accFB + ":3d"}, wantKeys: []Key{key(accFB, "3d", in3d), key(accFB, "7d", in3d)}},
+			want: []string{accFB + ":3d"}, wantKeys: []backend.NotifyKey{key(accFB, "3d", in3d), key(accFB, "7d", in3d)}},
 		{name: "3d already sent", entries: []Candidate{cand(accFB, in3d)}, state: sentState(key(accFB, "3d", in3d))},
 		{name: "7d sent, 3d due", entries: []Candidate{cand(accFB, in3d)}, state: sentState(key(accFB, "7d", in3d)),
 			want: []string{accFB + ":3d"}},
 		{name: "sent for an older date does not count", entries: []Candidate{cand(accFB, in3d)},
 			state: sentState(key(accFB, "3d", at(-30*day))), want: []string{accFB + ":3d"}},
 		{name: "date passed", entries: []Candidate{cand(accFB, at(-time.Hour))}, want: []string{accFB + ":passed"},
-			wantKeys: []Key{key(accFB, "passed", at(-time.Hour)), key(accFB, "1d", at(-time.Hour)), key(accFB, "3d", at(-time.Hour)), key(accFB, "7d", at(-time.Hour))}},
+			wantKeys: []backend.NotifyKey{key(accFB, "passed", at(-time.Hour)), key(accFB, "1d", at(-time.Hour)), key(accFB, "3d", at(-time.Hour)), key(accFB, "7d", at(-time.Hour))}},
 		{name: "expired status without a date", entries: []Candidate{expired}, want: []string{accFB + ":passed"}},
 		{name: "passed already sent", entries: []Candidate{cand(accFB, at(-time.Hour))}, state: sentState(key(accFB, "passed", at(-time.Hour)))},
 		{name: "without the passed threshold, 1d decides", entries: []Candidate{cand(accFB, at(-time.Hour))}, settings: noPassed,
 			state: sentState(key(accFB, "1d", at(-time.Hour)))},
 		{name: "invalid notifies at once", entries: []Candidate{broken(cand(accFB, at(50*day)), backend.ReasonRevoked)},
-			want: []string{accFB + ":invalid"}, wantKeys: []Key{key(accFB, "invalid", at(50*day))}},
+			want: []string{accFB + ":invalid"}, wantKeys: []backend.NotifyKey{key(accFB, "invalid", at(50*day))}},
 		{name: "invalid already sent", entries: []Candidate{broken(cand(accFB, nil), backend.ReasonRevoked)},
 			state: sentState(key(accFB, "invalid", nil))},
 		{name: "invalid beats thresholds", entries: []Candidate{broken(cand(accFB, at(time.Hour)), backend.ReasonPasswordChanged)},
@@ -128,9 +130,9 @@ func TestPlan(t *testing.T) {
 		{name: "provider down alone: nothing", entries: []Candidate{broken(cand(accFB, nil), backend.ReasonProviderDown)}},
 		{name: "a transient failure does not hide a deadline", entries: []Candidate{transientNear}, want: []string{accFB + ":3d"}},
 		{name: "snoozed", entries: []Candidate{broken(cand(accFB, nil), backend.ReasonRevoked)},
-			state: State{Sent: map[Key]time.Time{}, Snoozes: map[string]time.Time{accFB: t0.Add(time.Minute)}}},
+			state: State{Sent: map[backend.NotifyKey]time.Time{}, Snoozes: map[string]time.Time{accFB: t0.Add(time.Minute)}}},
 		{name: "snooze ended", entries: []Candidate{broken(cand(accFB, nil), backend.ReasonRevoked)},
-			state: State{Sent: map[Key]time.Time{}, Snoozes: map[string]time.Time{accFB: t0}}, want: []string{accFB + ":invalid"}},
+			state: State{Sent: map[backend.NotifyKey]time.Time{}, Snoozes: map[string]time.Time{accFB: t0}}, want: []string{accFB + ":invalid"}},
 		{name: "global off", settings: off, entries: []Candidate{broken(cand(accFB, nil), backend.ReasonRevoked), cand(accIG, at(-day))}},
 		{name: "quiet hours", settings: quiet, entries: []Candidate{broken(cand(accFB, nil), backend.ReasonRevoked)}},
 		{name: "after quiet hours", settings: quiet, now: t0.Add(time.Hour), entries: []Candidate{broken(cand(accFB, nil), backend.ReasonRevoked)},
@@ -148,7 +150,7 @@ func TestPlan(t *testing.T) {
 			}
 			settings := tt.settings
 			if settings.WarningDays == 0 {
-				settings = DefaultSettings()
+				settings = backend.DefaultSettings()
 			}
 			state := tt.state
 			if state.Sent == nil {
@@ -171,7 +173,7 @@ func TestPlan(t *testing.T) {
 	}
 }
 
-func compareKeys(a, b Key) int {
+func compareKeys(a, b backend.NotifyKey) int {
 	return strings.Compare(a.AccountID+a.Threshold, b.AccountID+b.Threshold)
 }
 
@@ -179,7 +181,7 @@ func compareKeys(a, b Key) int {
 // in memory.
 type sim struct {
 	state    State
-	settings Settings
+	settings backend.Settings
 	log      []string
 }
 
@@ -201,7 +203,7 @@ func (s *sim) run(now time.Time, entries []Candidate) []Notification {
 
 func TestThresholdsCrossedOneByOne(t *testing.T) {
 	t.Parallel()
-	s := &sim{state: emptyState(), settings: DefaultSettings()}
+	s := &sim{state: emptyState(), settings: backend.DefaultSettings()}
 	acc := cand(accFB, at(10*day))
 	for d := time.Duration(0); d <= 12*day; d += 3 * time.Hour {
 		s.run(t0.Add(d), []Candidate{acc})
@@ -214,7 +216,7 @@ func TestThresholdsCrossedOneByOne(t *testing.T) {
 
 func TestReconnectRearms(t *testing.T) {
 	t.Parallel()
-	s := &sim{state: emptyState(), settings: DefaultSettings()}
+	s := &sim{state: emptyState(), settings: backend.DefaultSettings()}
 	acc := cand(accFB, at(2*day))
 	s.run(t0, []Candidate{acc}) // 3d
 	s.run(t0.Add(day+time.Hour), []Candidate{acc})
@@ -237,7 +239,7 @@ func TestReconnectRearms(t *testing.T) {
 
 func TestInvalidRearmsOnceFixed(t *testing.T) {
 	t.Parallel()
-	s := &sim{state: emptyState(), settings: DefaultSettings()}
+	s := &sim{state: emptyState(), settings: backend.DefaultSettings()}
 	ok := cand(accFB, nil) // renews forever: no date, so only the fix re-arms
 	bad := broken(ok, backend.ReasonPasswordChanged)
 	s.run(t0, []Candidate{bad})
@@ -267,7 +269,7 @@ func TestStaleLeavesOthersAlone(t *testing.T) {
 	// The passed key goes once the date is no longer passed (renewed), and
 	// accounts not listed are kept.
 	got = Stale(t0, []Candidate{cand(accX, nil)}, st)
-	if want := []Key{key(accX, "passed", at(-day))}; !reflect.DeepEqual(got, want) {
+	if want := []backend.NotifyKey{key(accX, "passed", at(-day))}; !reflect.DeepEqual(got, want) {
 		t.Errorf("Stale = %+v, want %+v", got, want)
 	}
 }
@@ -281,7 +283,7 @@ func TestGrouping(t *testing.T) {
 		cand(accLI, at(-time.Hour)),
 		other(cand(accX, at(5*day))),
 	}
-	notes := Plan(t0, entries, emptyState(), DefaultSettings())
+	notes := Plan(t0, entries, emptyState(), backend.DefaultSettings())
 	if len(notes) != 2 {
 		t.Fatalf("%d notifications, want 2: %q", len(notes), summary(notes))
 	}
@@ -314,11 +316,11 @@ func TestGrouping(t *testing.T) {
 		t.Errorf("body %q, want %q", globex.Body, want)
 	}
 	// Stable ids: the same input gives the same id, a different one another.
-	again := Plan(t0.Add(time.Minute), entries, emptyState(), DefaultSettings())
+	again := Plan(t0.Add(time.Minute), entries, emptyState(), backend.DefaultSettings())
 	if again[0].ID != acme.ID {
 		t.Errorf("id changed: %s then %s", acme.ID, again[0].ID)
 	}
-	if again := Plan(t0, entries[:2], emptyState(), DefaultSettings()); again[0].ID == acme.ID {
+	if again := Plan(t0, entries[:2], emptyState(), backend.DefaultSettings()); again[0].ID == acme.ID {
 		t.Errorf("id did not change with the accounts")
 	}
 }
@@ -332,7 +334,7 @@ func TestGroupBodyIsBounded(t *testing.T) {
 		c.Label = "Page " + string(rune('A'+i))
 		entries = append(entries, c)
 	}
-	notes := Plan(t0, entries, emptyState(), DefaultSettings())
+	notes := Plan(t0, entries, emptyState(), backend.DefaultSettings())
 	if len(notes) != 1 || len(notes[0].AccountIDs) != 8 {
 		t.Fatalf("%q", summary(notes))
 	}
@@ -359,7 +361,7 @@ func TestSingleNotificationWords(t *testing.T) {
 		{cand(accFB, at(300*day)), "", ""},
 	}
 	for _, tt := range tests {
-		notes := Plan(t0, []Candidate{tt.c}, emptyState(), DefaultSettings())
+		notes := Plan(t0, []Candidate{tt.c}, emptyState(), backend.DefaultSettings())
 		if tt.title == "" {
 			if len(notes) != 0 {
 				t.Errorf("%+v: %q", tt.c, summary(notes))
@@ -378,7 +380,7 @@ func TestSingleNotificationWords(t *testing.T) {
 func TestSnoozeOverTime(t *testing.T) {
 	t.Parallel()
 	for _, d := range []time.Duration{SnoozeDay, SnoozeWeek} {
-		s := &sim{state: emptyState(), settings: DefaultSettings()}
+		s := &sim{state: emptyState(), settings: backend.DefaultSettings()}
 		s.state.Snoozes[accFB] = t0.Add(d)
 		acc := broken(cand(accFB, at(30*day)), backend.ReasonRevoked)
 		for _, step := range []time.Duration{0, d / 2, d - time.Minute, d, d + time.Hour} {
@@ -389,7 +391,7 @@ func TestSnoozeOverTime(t *testing.T) {
 		}
 	}
 	// Thresholds crossed during a snooze: only the latest is sent at its end.
-	s := &sim{state: emptyState(), settings: DefaultSettings()}
+	s := &sim{state: emptyState(), settings: backend.DefaultSettings()}
 	s.state.Snoozes[accFB] = t0.Add(SnoozeWeek)
 	acc := cand(accFB, at(8*day))
 	for d := time.Duration(0); d <= 8*day; d += 12 * time.Hour {
@@ -403,8 +405,8 @@ func TestSnoozeOverTime(t *testing.T) {
 
 func TestQuietHoursHoldUntilTheyEnd(t *testing.T) {
 	t.Parallel()
-	settings := DefaultSettings()
-	settings.QuietHours = QuietHours{Enabled: true, Start: "22:00", End: "08:00"}
+	settings := backend.DefaultSettings()
+	settings.QuietHours = backend.QuietHours{Enabled: true, Start: "22:00", End: "08:00"}
 	s := &sim{state: emptyState(), settings: settings}
 	acc := cand(accFB, at(3*day))
 	night := time.Date(2026, 3, 2, 21, 0, 0, 0, time.UTC)
@@ -429,12 +431,12 @@ func TestQuietHoursHoldUntilTheyEnd(t *testing.T) {
 func TestQuiet(t *testing.T) {
 	t.Parallel()
 	paris := time.FixedZone("CET", 3600)
-	wrap := Settings{QuietHours: QuietHours{Enabled: true, Start: "22:00", End: "08:00"}}
-	lunch := Settings{QuietHours: QuietHours{Enabled: true, Start: "12:30", End: "13:45"}}
-	off := Settings{QuietHours: QuietHours{Enabled: false, Start: "00:00", End: "23:59"}}
+	wrap := backend.Settings{QuietHours: backend.QuietHours{Enabled: true, Start: "22:00", End: "08:00"}}
+	lunch := backend.Settings{QuietHours: backend.QuietHours{Enabled: true, Start: "12:30", End: "13:45"}}
+	off := backend.Settings{QuietHours: backend.QuietHours{Enabled: false, Start: "00:00", End: "23:59"}}
 	d := func(day, h, m int) time.Time { return time.Date(2026, 3, day, h, m, 0, 0, paris) }
 	tests := []struct {
-		s     Settings
+		s     backend.Settings
 		now   time.Time
 		until time.Time // zero: not quiet
 	}{

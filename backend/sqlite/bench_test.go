@@ -75,7 +75,7 @@ func openBench(b *testing.B, path string) (*DB, *history.Service) {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { db.Close() })
-	svc := history.New(db, nil)
+	svc := history.New(db, nil, nil)
 	svc.Now = func() time.Time { return benchNow }
 	return db, svc
 }
@@ -126,7 +126,7 @@ func pickClients(b *testing.B, db *DB) []string {
 func BenchmarkHistoryPage(b *testing.B) {
 	db, svc := openBench(b, benchDB(b))
 	clients := pickClients(b, db)
-	kinds := []string{history.KindChecked, history.KindCheckFailed, backend.EventAccountReconnected}
+	kinds := []string{backend.EventAccountChecked, backend.EventAccountCheckFailed, backend.EventAccountReconnected}
 	// (account.checked is most of the log; check_failed a few per cent;
 	// reconnects rare.)
 	ranges := []history.Period{

@@ -10,12 +10,11 @@ import (
 	"time"
 
 	"github.com/tokenwarden/tokenwarden/backend"
-	"github.com/tokenwarden/tokenwarden/backend/history"
 )
 
 var (
-	_ history.Store = (*DB)(nil)
-	_ history.Tx    = (*Tx)(nil)
+	_ backend.HistoryStore = (*DB)(nil)
+	_ backend.HistoryTx    = (*Tx)(nil)
 )
 
 // The terms of the partial indexes of migration 0003, word for word: SQLite
@@ -36,13 +35,13 @@ const (
 // time / dayMS is the UTC day number.
 const dayMS = 24 * 60 * 60 * 1000
 
-// ViewHistory runs fn in a read-only transaction with the history queries.
-func (db *DB) ViewHistory(ctx context.Context, fn func(history.Tx) error) error {
+// HistoryView runs fn in a read-only transaction with the history queries.
+func (db *DB) HistoryView(ctx context.Context, fn func(backend.HistoryTx) error) error {
 	return db.View(ctx, func(tx backend.Tx) error { return fn(tx.(*Tx)) })
 }
 
-// UpdateHistory runs fn in a write transaction with the history queries.
-func (db *DB) UpdateHistory(ctx context.Context, fn func(history.Tx) error) error {
+// HistoryUpdate runs fn in a write transaction with the history queries.
+func (db *DB) HistoryUpdate(ctx context.Context, fn func(backend.HistoryTx) error) error {
 	return db.Update(ctx, func(tx backend.Tx) error { return fn(tx.(*Tx)) })
 }
 
@@ -51,7 +50,7 @@ const maxParams = 500
 
 // StateEvents returns the events of f's accounts that can change their
 // status, oldest first by (time, id), through the events_state index.
-func (t *Tx) StateEvents(f history.StateFilter) ([]*backend.Event, error) {
+func (t *Tx) StateEvents(f backend.StateFilter) ([]*backend.Event, error) {
 	var before []any
 	beforeSQL := ""
 	if !f.Before.IsZero() {
@@ -90,7 +89,7 @@ func (t *Tx) StateEvents(f history.StateFilter) ([]*backend.Event, error) {
 
 // NextOKChecks returns for each point the first successful check of its
 // account after it in (time, id) order, or nil, through events_ok_checks.
-func (t *Tx) NextOKChecks(points []history.Point) ([]*backend.Event, error) {
+func (t *Tx) NextOKChecks(points []backend.HistoryPoint) ([]*backend.Event, error) {
 	out := make([]*backend.Event, len(points))
 	if len(points) == 0 {
 		return out, nil
@@ -121,7 +120,7 @@ func (t *Tx) NextOKChecks(points []history.Point) ([]*backend.Event, error) {
 // PrevOKChecks returns for each point the latest successful check (or daily
 // summary of such checks) of its account strictly before its time, or nil,
 // through events_ok_checks and events_summaries.
-func (t *Tx) PrevOKChecks(points []history.Point) ([]*backend.Event, error) {
+func (t *Tx) PrevOKChecks(points []backend.HistoryPoint) ([]*backend.Event, error) {
 	out := make([]*backend.Event, len(points))
 	if len(points) == 0 {
 		return out, nil
@@ -180,13 +179,13 @@ func (t *Tx) ClientAccountIDs(clientID string) ([]string, error) {
 // where those checks were in the id order the history is paged by; a summary
 // already there for that day (from checks that arrived late) is merged into.
 // Running it again with the same cutoff changes nothing.
-func (t *Tx) FoldChecks(cutoff time.Time, keep map[int64]bool) (history.FoldStats, error) {
+func (t *Tx) FoldChecks(cutoff time.Time, keep map[int64]bool) (backend.FoldStats, error) {
 	return t.foldChecks(cutoff, keep, bulkFold)
 }
 
 // foldChecks is FoldChecks with the bulk threshold as a parameter, for tests.
-func (t *Tx) foldChecks(cutoff time.Time, keep map[int64]bool, bulk int64) (history.FoldStats, error) {
-	var st history.FoldStats
+func (t *Tx) foldChecks(cutoff time.Time, keep map[int64]bool, bulk int64) (backend.FoldStats, error) {
+	var st backend.FoldStats
 	if err := t.writable(); err != nil {
 		return st, err
 	}

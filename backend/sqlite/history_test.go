@@ -55,19 +55,19 @@ func TestHistoryQueryPlans(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		p := plan(t, db, page, "cli_x", history.KindChecked, 0, 1, 51)
+		p := plan(t, db, page, "cli_x", backend.EventAccountChecked, 0, 1, 51)
 		if !strings.Contains(p, "USING INDEX events_client_kind (client_id=? AND kind=?)") || strings.Contains(p, "TEMP B-TREE") {
 			t.Errorf("analyzed=%v: page plan\n%s", analyzed, p)
 		}
-		err := db.ViewHistory(context.Background(), func(tx history.Tx) error {
+		err := db.HistoryView(context.Background(), func(tx backend.HistoryTx) error {
 			// The statements run; their plans name the partial indexes.
-			if _, err := tx.StateEvents(history.StateFilter{AccountIDs: []string{"acc_x"}, Before: t0}); err != nil {
+			if _, err := tx.StateEvents(backend.StateFilter{AccountIDs: []string{"acc_x"}, Before: t0}); err != nil {
 				return err
 			}
-			if _, err := tx.NextOKChecks([]history.Point{{AccountID: "acc_x", Time: t0}}); err != nil {
+			if _, err := tx.NextOKChecks([]backend.HistoryPoint{{AccountID: "acc_x", Time: t0}}); err != nil {
 				return err
 			}
-			_, err := tx.PrevOKChecks([]history.Point{{AccountID: "acc_x", Time: t0}})
+			_, err := tx.PrevOKChecks([]backend.HistoryPoint{{AccountID: "acc_x", Time: t0}})
 			return err
 		})
 		if err != nil {
@@ -148,14 +148,14 @@ func TestFoldChecksBulkEqualsIncremental(t *testing.T) {
 		return s
 	}
 	var results []string
-	var stats []history.FoldStats
+	var stats []backend.FoldStats
 	for _, threshold := range []int64{1 << 40, 0} {
 		db, _ := openTest(t)
 		seedSmall(t, db, 4, 300)
 		before := indexSQL(db)
 		cutoff := history.Cutoff(t0, 30*24*time.Hour)
-		var res history.FoldStats
-		err := db.UpdateHistory(context.Background(), func(htx history.Tx) error {
+		var res backend.FoldStats
+		err := db.HistoryUpdate(context.Background(), func(htx backend.HistoryTx) error {
 			keep, err := history.Transitions(htx, cutoff, history.Options{})
 			if err != nil {
 				return err
@@ -188,14 +188,14 @@ func TestStateEventsAndNextOKChecks(t *testing.T) {
 		ids = append(ids, fmt.Sprintf("acc_%04d", i))
 	}
 	es := []*backend.Event{
-		{Time: at(5), AccountID: ids[599], Kind: history.KindCheckFailed, Outcome: "failed", Reason: "invalid_token"}, // 1
-		{Time: at(5), AccountID: ids[599], Kind: history.KindChecked, Outcome: "ok"},                                  // 2: same time, later id
-		{Time: at(1), AccountID: ids[0], Kind: backend.EventAccountImported, Outcome: "ok"},                           // 3
-		{Time: at(2), AccountID: ids[0], Kind: history.KindChecked, Outcome: "ok"},                                    // 4: routine
-		{Time: at(3), AccountID: ids[0], Kind: history.KindChecked, Outcome: "failed"},                                // 5
-		{Time: at(4), AccountID: ids[0], Kind: history.KindChecksSummarized, Outcome: "ok"},                           // 6: routine
-		{Time: at(0), AccountID: ids[599], Kind: backend.EventAccountImported, Outcome: "ok"},                         // 7: written late
-		{Time: at(9), AccountID: ids[0], Kind: backend.EventAccountRenamed, Outcome: "ok"},                            // 8: after Before
+		{Time: at(5), AccountID: ids[599], Kind: backend.EventAccountCheckFailed, Outcome: "failed", Reason: "invalid_token"}, // 1
+		{Time: at(5), AccountID: ids[599], Kind: backend.EventAccountChecked, Outcome: "ok"},                                  // 2: same time, later id
+		{Time: at(1), AccountID: ids[0], Kind: backend.EventAccountImported, Outcome: "ok"},                                   // 3
+		{Time: at(2), AccountID: ids[0], Kind: backend.EventAccountChecked, Outcome: "ok"},                                    // 4: routine
+		{Time: at(3), AccountID: ids[0], Kind: backend.EventAccountChecked, Outcome: "failed"},                                // 5
+		{Time: at(4), AccountID: ids[0], Kind: backend.EventChecksSummarized, Outcome: "ok"},                                  // 6: routine
+		{Time: at(0), AccountID: ids[599], Kind: backend.EventAccountImported, Outcome: "ok"},                                 // 7: written late
+		{Time: at(9), AccountID: ids[0], Kind: backend.EventAccountRenamed, Outcome: "ok"},                                    // 8: after Before
 	}
 	update(t, db, func(tx backend.Tx) error {
 		for _, e := range es {
@@ -205,22 +205,22 @@ func TestStateEventsAndNextOKChecks(t *testing.T) {
 		}
 		return nil
 	})
-	err := db.ViewHistory(context.Background(), func(tx history.Tx) error {
-		got, err := tx.StateEvents(history.StateFilter{AccountIDs: ids, Before: at(8)})
+	err := db.HistoryView(context.Background(), func(tx backend.HistoryTx) error {
+		got, err := tx.StateEvents(backend.StateFilter{AccountIDs: ids, Before: at(8)})
 		if err != nil {
 			return err
 		}
 		if want := []int64{7, 3, 5, 1}; !reflect.DeepEqual(eventIDs(got), want) {
 			t.Errorf("StateEvents over 600 accounts = %v, want %v (oldest first, no routine checks)", eventIDs(got), want)
 		}
-		all, err := tx.StateEvents(history.StateFilter{All: true})
+		all, err := tx.StateEvents(backend.StateFilter{All: true})
 		if err != nil {
 			return err
 		}
 		if want := []int64{7, 3, 5, 1, 8}; !reflect.DeepEqual(eventIDs(all), want) {
 			t.Errorf("StateEvents(All) = %v, want %v", eventIDs(all), want)
 		}
-		oks, err := tx.NextOKChecks([]history.Point{
+		oks, err := tx.NextOKChecks([]backend.HistoryPoint{
 			{AccountID: ids[599], Time: at(5), ID: 1}, // same millisecond, higher id: found
 			{AccountID: ids[599], Time: at(5), ID: 2}, // itself: not found
 			{AccountID: ids[0], Time: at(0)},
@@ -240,7 +240,7 @@ func TestStateEventsAndNextOKChecks(t *testing.T) {
 		if want := []int64{2, 0, 4, 0}; !reflect.DeepEqual(got2, want) {
 			t.Errorf("NextOKChecks = %v, want %v", got2, want)
 		}
-		prev, err := tx.PrevOKChecks([]history.Point{
+		prev, err := tx.PrevOKChecks([]backend.HistoryPoint{
 			{AccountID: ids[0], Time: at(2)},  // strictly before: none
 			{AccountID: ids[0], Time: at(3)},  // the check at 2
 			{AccountID: ids[0], Time: at(10)}, // the summary at 4 stands for a later check
@@ -270,7 +270,7 @@ func TestStateEventsAndNextOKChecks(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Folding needs a write transaction.
-	err = db.ViewHistory(context.Background(), func(tx history.Tx) error {
+	err = db.HistoryView(context.Background(), func(tx backend.HistoryTx) error {
 		_, err := tx.FoldChecks(t0, nil)
 		return err
 	})
@@ -301,7 +301,7 @@ func TestClientAccountIDs(t *testing.T) {
 		}
 		return nil
 	})
-	err := db.ViewHistory(context.Background(), func(tx history.Tx) error {
+	err := db.HistoryView(context.Background(), func(tx backend.HistoryTx) error {
 		ids, err := tx.ClientAccountIDs("cli_1")
 		if want := []string{"acc_gone", "acc_now", "acc_page"}; !reflect.DeepEqual(ids, want) {
 			t.Errorf("ClientAccountIDs = %v, want %v", ids, want)

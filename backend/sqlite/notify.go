@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -10,28 +11,59 @@ import (
 	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/tokenwarden/tokenwarden/backend"
-	"github.com/tokenwarden/tokenwarden/backend/notify"
 )
 
-// Notification settings and state (migration 0005), for backend/notify.
+// The settings and the notification state (migration 0005).
 
 var (
-	_ notify.Store = (*DB)(nil)
-	_ notify.Tx    = (*Tx)(nil)
+	_ backend.NotifyStore = (*DB)(nil)
+	_ backend.NotifyTx    = (*Tx)(nil)
 )
 
 // NotifyView is View with a Tx that also reaches the notification tables.
-func (db *DB) NotifyView(ctx context.Context, fn func(notify.Tx) error) error {
+func (db *DB) NotifyView(ctx context.Context, fn func(backend.NotifyTx) error) error {
 	return db.View(ctx, func(tx backend.Tx) error { return fn(tx.(*Tx)) })
 }
 
 // NotifyUpdate is Update with a Tx that also reaches the notification tables.
-func (db *DB) NotifyUpdate(ctx context.Context, fn func(notify.Tx) error) error {
+func (db *DB) NotifyUpdate(ctx context.Context, fn func(backend.NotifyTx) error) error {
 	return db.Update(ctx, func(tx backend.Tx) error { return fn(tx.(*Tx)) })
 }
 
-// NotifySettings returns the stored settings JSON, nil when none was saved.
-func (t *Tx) NotifySettings() ([]byte, error) {
+// Settings returns the stored settings, backend.DefaultSettings when none
+// were saved. It reads the database on every call: the settings have this
+// one source.
+func (db *DB) Settings(ctx context.Context) (s backend.Settings, err error) {
+	err = db.View(ctx, func(tx backend.Tx) error {
+		raw, err := tx.(*Tx).settingsJSON()
+		if err != nil {
+			return err
+		}
+		s, err = backend.ParseSettings(raw)
+		return err
+	})
+	return s, err
+}
+
+// SaveSettings cleans s and stores it, returning it as stored. Bad input is
+// an EINVALID error and changes nothing.
+func (db *DB) SaveSettings(ctx context.Context, s backend.Settings) (backend.Settings, error) {
+	clean, err := s.Clean()
+	if err != nil {
+		return backend.Settings{}, err
+	}
+	raw, err := json.Marshal(clean)
+	if err != nil {
+		return backend.Settings{}, fmt.Errorf("encode settings: %w", err)
+	}
+	if err := db.Update(ctx, func(tx backend.Tx) error { return tx.(*Tx).saveSettingsJSON(raw) }); err != nil {
+		return backend.Settings{}, err
+	}
+	return clean, nil
+}
+
+// settingsJSON returns the stored settings JSON, nil when none was saved.
+func (t *Tx) settingsJSON() ([]byte, error) {
 	var s string
 	err := t.tx.QueryRowContext(t.ctx, "SELECT settings FROM notify_settings WHERE id = 1").Scan(&s)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -42,8 +74,8 @@ func (t *Tx) NotifySettings() ([]byte, error) {
 	return []byte(s), nil
 }
 
-// SaveNotifySettings replaces the stored settings JSON.
-func (t *Tx) SaveNotifySettings(settings []byte) error {
+// saveSettingsJSON replaces the stored settings JSON.
+func (t *Tx) saveSettingsJSON(settings []byte) error {
 	if err := t.writable(); err != nil {
 		return err
 	}
@@ -56,8 +88,8 @@ func (t *Tx) SaveNotifySettings(settings []byte) error {
 	return nil
 }
 
-func scanSent(s scanner) (*notify.Sent, error) {
-	var r notify.Sent
+func scanSent(s scanner) (*backend.NotifySent, error) {
+	var r backend.NotifySent
 	var at int64
 	if err := s.Scan(&r.AccountID, &r.Threshold, &r.ReconnectBy, &at, &r.NotificationID); err != nil {
 		return nil, err
@@ -67,7 +99,7 @@ func scanSent(s scanner) (*notify.Sent, error) {
 }
 
 // NotifySent lists every recorded notification key.
-func (t *Tx) NotifySent() ([]notify.Sent, error) {
+func (t *Tx) NotifySent() ([]backend.NotifySent, error) {
 	rows, err := t.tx.QueryContext(t.ctx, `SELECT account_id, threshold, reconnect_by, sent_at, notification_id
 		FROM notify_sent ORDER BY account_id, threshold, reconnect_by`)
 	if err != nil {
@@ -77,7 +109,7 @@ func (t *Tx) NotifySent() ([]notify.Sent, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make([]notify.Sent, len(list))
+	out := make([]backend.NotifySent, len(list))
 	for i, s := range list {
 		out[i] = *s
 	}
@@ -86,7 +118,7 @@ func (t *Tx) NotifySent() ([]notify.Sent, error) {
 
 // InsertNotifySent records s. It inserts nothing, without error, when the
 // key is recorded already or the account was deleted meanwhile.
-func (t *Tx) InsertNotifySent(s notify.Sent) (bool, error) {
+func (t *Tx) InsertNotifySent(s backend.NotifySent) (bool, error) {
 	if err := t.writable(); err != nil {
 		return false, err
 	}
@@ -106,7 +138,7 @@ func (t *Tx) InsertNotifySent(s notify.Sent) (bool, error) {
 }
 
 // DeleteNotifySent forgets a recorded key.
-func (t *Tx) DeleteNotifySent(k notify.Key) error {
+func (t *Tx) DeleteNotifySent(k backend.NotifyKey) error {
 	if err := t.writable(); err != nil {
 		return err
 	}

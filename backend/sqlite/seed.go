@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/tokenwarden/tokenwarden/backend"
-	"github.com/tokenwarden/tokenwarden/backend/history"
 )
 
 // SeedOptions shape a generated data set for development and benchmarks.
@@ -389,16 +388,16 @@ func (t *Tx) insertSeedEvents(clients []*backend.Client, accounts []*seedAccount
 			kind, msg, details = backend.EventAccountConnected, fmt.Sprintf("%s account %q connected as %s.", p.name, label, c.Name), expiry()
 		case skChecked:
 			// As the monitor writes a passed check, with the expiry it saw.
-			kind, msg = history.KindChecked, fmt.Sprintf("Check passed: %s accepts the token of %q.", p.name, label)
+			kind, msg = backend.EventAccountChecked, fmt.Sprintf("Check passed: %s accepts the token of %q.", p.name, label)
 			exp := "null"
 			if expiries[e.account] != 0 {
 				exp = `"` + time.UnixMilli(expiries[e.account]).UTC().Format(time.RFC3339) + `"`
 			}
 			details = `{"verdict":"valid","status":"healthy","refreshed":false,"expires_at":` + exp + `}`
 		case skCheckFailed:
-			kind, outcome = history.KindChecked, backend.OutcomeFailed // a verdict: the platform refused the token
+			kind, outcome = backend.EventAccountChecked, backend.OutcomeFailed // a verdict: the platform refused the token
 			if e.reason >= 100 {
-				kind, reason = history.KindCheckFailed, seedTransient[e.reason-100] // no verdict
+				kind, reason = backend.EventAccountCheckFailed, seedTransient[e.reason-100] // no verdict
 				msg = fmt.Sprintf("Could not check %q: %s Tokenwarden will try again later.", label, backend.Diagnose(reason).Problem)
 				details = `{"step":"check"}`
 			} else {
@@ -407,7 +406,7 @@ func (t *Tx) insertSeedEvents(clients []*backend.Client, accounts []*seedAccount
 				details = `{"verdict":"invalid","reason":"` + reason + `"}`
 			}
 		case skRefreshed:
-			kind, msg, details = history.KindRefreshed, fmt.Sprintf("Token renewed; valid until %s.", time.UnixMilli(e.expires).UTC().Format(time.DateOnly)), expiry()
+			kind, msg, details = backend.EventAccountRefreshed, fmt.Sprintf("Token renewed; valid until %s.", time.UnixMilli(e.expires).UTC().Format(time.DateOnly)), expiry()
 		case skReconnected:
 			kind, msg, details = backend.EventAccountReconnected, fmt.Sprintf("%s account %q reconnected as %s.", p.name, label, c.Name), expiry()
 		case skRenamed:

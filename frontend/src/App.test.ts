@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import App from './App.svelte';
-import { account, group, overview } from './test/fixtures';
+import { account, bindGo, group, overview } from './test/fixtures';
 import type { Overview } from './lib/api';
 
 type Fn = ReturnType<typeof vi.fn>;
@@ -19,7 +19,7 @@ function serve(ov: Overview | (() => Promise<Overview>)) {
     DeleteAccount: vi.fn(),
     AccountHistory: vi.fn().mockResolvedValue([]),
   };
-  (window as unknown as { go: unknown }).go = { main: { App: backend } };
+  bindGo(backend);
 }
 
 beforeEach(() => {

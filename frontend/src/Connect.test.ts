@@ -4,7 +4,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import App from './App.svelte';
-import { account, connectResult, fakeRuntime, group, overview, setup } from './test/fixtures';
+import { account, bindGo, connectResult, fakeRuntime, group, overview, setup } from './test/fixtures';
 import type { ConnectResult, Overview, ProviderSetup } from './lib/api';
 
 type Fn = ReturnType<typeof vi.fn>;
@@ -29,7 +29,7 @@ function serve(ov: Overview, setups: ProviderSetup[] = [setup()]) {
     CancelConnect: vi.fn().mockResolvedValue(undefined),
     AnswerIdentityChange: vi.fn().mockResolvedValue(undefined),
   };
-  (window as unknown as { go: unknown }).go = { main: { App: backend } };
+  bindGo(backend);
 }
 
 /** A promise the test settles by hand, like a login still running in the browser. */

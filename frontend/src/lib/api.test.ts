@@ -19,12 +19,12 @@ import {
   saveNotificationSettings,
   snooze,
 } from './api';
-import { account, fakeRuntime, overview, setup } from '../test/fixtures';
+import { account, bindGo, fakeRuntime, overview, setup } from '../test/fixtures';
 
 type Bound = Record<string, (...args: unknown[]) => Promise<unknown>>;
 
 function bind(methods: Bound) {
-  (window as unknown as { go: unknown }).go = { main: { App: methods } };
+  bindGo(methods);
 }
 
 afterEach(() => {

@@ -2,11 +2,19 @@
 // functions and types, never wailsjs directly.
 //
 // The types below are plain data. The generated classes in wailsjs/go/models
-// are assigned to them in each function, so if the Go view types change and
-// the bindings are regenerated, `npm run check` points here.
-import * as App from '../../wailsjs/go/main/App';
-import type { notify } from '../../wailsjs/go/models';
+// are assigned to them, or read field by field, in each function, without a
+// cast, so if the Go view types change and the bindings are regenerated,
+// `npm run check` points here. Each Go service has its own binding module.
+import * as Accounts from '../../wailsjs/go/main/AccountsService';
+import * as Checks from '../../wailsjs/go/main/ChecksService';
+import * as Connect from '../../wailsjs/go/main/ConnectService';
+import * as History from '../../wailsjs/go/main/HistoryService';
+import * as Settings from '../../wailsjs/go/main/SettingsService';
+import { backend, main, type history as models } from '../../wailsjs/go/models';
 import * as Runtime from '../../wailsjs/runtime/runtime';
+
+/** The data fields of a generated class: what Go's JSON has, without the class's helper method. */
+type Fields<T> = { [K in keyof T as T[K] extends (...a: never[]) => unknown ? never : K]: T[K] };
 
 export type Status = 'healthy' | 'expiring' | 'expired' | 'invalid' | 'unknown';
 
@@ -291,7 +299,7 @@ function accountView(a: AccountView): AccountView {
 }
 
 export async function getOverview(): Promise<Overview> {
-  const ov: Overview = await App.Overview();
+  const ov: Overview = await Accounts.Overview();
   return {
     ...ov,
     warnings: ov.warnings ?? [],
@@ -300,51 +308,51 @@ export async function getOverview(): Promise<Overview> {
 }
 
 export async function addClient(name: string): Promise<ClientView> {
-  const c: ClientView = await App.AddClient(name);
+  const c: ClientView = await Accounts.AddClient(name);
   return c;
 }
 
 export async function renameClient(id: string, name: string): Promise<ClientView> {
-  const c: ClientView = await App.RenameClient(id, name);
+  const c: ClientView = await Accounts.RenameClient(id, name);
   return c;
 }
 
 export async function deleteClient(id: string): Promise<void> {
-  await App.DeleteClient(id);
+  await Accounts.DeleteClient(id);
 }
 
 export async function importAccount(form: ImportForm): Promise<AccountView> {
-  const a: AccountView = await App.ImportAccount(form);
+  const a: AccountView = await Accounts.ImportAccount(form);
   return a;
 }
 
 export async function renameAccount(id: string, label: string): Promise<AccountView> {
-  const a: AccountView = await App.RenameAccount(id, label);
+  const a: AccountView = await Accounts.RenameAccount(id, label);
   return a;
 }
 
 export async function deleteAccount(id: string): Promise<DeleteResult> {
-  const r: DeleteResult = await App.DeleteAccount(id);
+  const r: DeleteResult = await Accounts.DeleteAccount(id);
   return { revoked: !!r?.revoked, note: r?.note ?? '', deleted: r?.deleted ?? 1 };
 }
 
 export async function accountHistory(id: string): Promise<EventView[]> {
-  const events: EventView[] = await App.AccountHistory(id);
+  const events: EventView[] = await Accounts.AccountHistory(id);
   return events ?? [];
 }
 
 export async function providerSetups(): Promise<ProviderSetup[]> {
-  const list: ProviderSetup[] = (await App.ProviderSetups()) ?? [];
+  const list: ProviderSetup[] = (await Accounts.ProviderSetups()) ?? [];
   return list.map((p) => ({ ...p, scopes: p.scopes ?? [] }));
 }
 
 /** Stores the developer app's client id and, when not empty, its secret (in the keychain). */
 export async function setProviderCredentials(providerId: string, clientId: string, clientSecret: string): Promise<void> {
-  await App.SetProviderCredentials(providerId, clientId, clientSecret);
+  await Accounts.SetProviderCredentials(providerId, clientId, clientSecret);
 }
 
 export async function addCustomProvider(form: CustomProviderForm): Promise<void> {
-  await App.AddCustomProvider(form);
+  await Accounts.AddCustomProvider(form);
 }
 
 function connectResult(r: App_ConnectResult): ConnectResult {
@@ -374,24 +382,24 @@ type App_ConnectResult = {
  * also when cancelConnect ended the attempt.
  */
 export async function connect(form: ConnectForm): Promise<ConnectResult> {
-  const r: App_ConnectResult = await App.Connect(form);
+  const r: App_ConnectResult = await Connect.Connect(form);
   return connectResult(r);
 }
 
 /** Logs in again for an existing account; keeps its id, label, client and history. */
 export async function reconnect(accountId: string): Promise<ConnectResult> {
-  const r: App_ConnectResult = await App.Reconnect(accountId);
+  const r: App_ConnectResult = await Connect.Reconnect(accountId);
   return connectResult(r);
 }
 
 /** Ends the login in progress; its connect/reconnect promise then rejects. */
 export async function cancelConnect(): Promise<void> {
-  await App.CancelConnect();
+  await Connect.CancelConnect();
 }
 
 /** Answers onIdentityChanged: true replaces the account's login with the new user. */
 export async function answerIdentityChange(replace: boolean): Promise<void> {
-  await App.AnswerIdentityChange(replace);
+  await Connect.AnswerIdentityChange(replace);
 }
 
 // ---- checks and notifications ----------------------------------------------
@@ -412,7 +420,7 @@ function checkResult(r: App_CheckResult): CheckResult {
  * runs; cancelCheck stops it. Rejects when a check is already running.
  */
 export async function checkNow(accountId = '', clientId = ''): Promise<CheckSummary> {
-  const s: { checked: number; renewed: number; attention: number; results: App_CheckResult[] | null } = await App.CheckNow(
+  const s: { checked: number; renewed: number; attention: number; results: App_CheckResult[] | null } = await Checks.CheckNow(
     accountId,
     clientId,
   );
@@ -421,20 +429,19 @@ export async function checkNow(accountId = '', clientId = ''): Promise<CheckSumm
 
 /** Stops a running checkNow; checks already under way finish. */
 export async function cancelCheck(): Promise<void> {
-  await App.CancelCheck();
+  await Checks.CancelCheck();
 }
 
 export async function notificationSettings(): Promise<NotificationSettings> {
-  const s: NotificationSettings = await App.NotificationSettings();
+  const s: NotificationSettings = await Settings.NotificationSettings();
   return normalSettings(s);
 }
 
 /** Saves the settings; rejects with a sentence to show when they are not valid (nothing is changed then). */
 export async function saveNotificationSettings(settings: NotificationSettings): Promise<NotificationSettings> {
   // The generated class only adds a helper method; the fields must match.
-  type Fields<T> = { [K in keyof T as T[K] extends (...a: never[]) => unknown ? never : K]: T[K] };
-  const arg: Fields<notify.Settings> & { quiet_hours: Fields<notify.QuietHours> } = settings;
-  const s: NotificationSettings = await App.SaveNotificationSettings(arg as notify.Settings);
+  const fields: Fields<backend.Settings> = settings;
+  const s: NotificationSettings = await Settings.SaveNotificationSettings(backend.Settings.createFrom(fields));
   return normalSettings(s);
 }
 
@@ -445,7 +452,7 @@ function normalSettings(s: NotificationSettings): NotificationSettings {
 
 /** Silences an account's notifications for days (1 or 7; 0 clears). Resolves to when it ends (RFC 3339), or "". */
 export async function snooze(accountId: string, days: number): Promise<string> {
-  return (await App.Snooze(accountId, days)) ?? '';
+  return (await Settings.Snooze(accountId, days)) ?? '';
 }
 
 // ---- events and desktop ----------------------------------------------------
@@ -643,6 +650,8 @@ export interface Deadline {
   label: string;
   /** RFC 3339: reconnect before this. */
   by: string;
+  /** The account's status now: "expiring" once by falls within the user's warning window. */
+  status: string;
 }
 
 export type ExportFormat = 'csv' | 'json' | 'ics' | 'report';
@@ -659,72 +668,68 @@ export function emptyHistoryFilter(): HistoryFilter {
   return { client_id: '', account_id: '', provider: '', kind: '', outcome: '', since: '', until: '', query: '', before_id: 0, limit: 0 };
 }
 
-type Raw<T> = { [K in keyof T]?: unknown };
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
-const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
-const pct = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
-const strs = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
-const list = <T>(v: unknown, f: (x: Raw<T>) => T): T[] => (Array.isArray(v) ? v.map((x) => f(x ?? {})) : []);
+const pct = (v: number | undefined): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
-function statusInterval(r: Raw<StatusInterval>): StatusInterval {
-  return { state: str(r.state), start: str(r.start), end: str(r.end), ongoing: !!r.ongoing, reason: str(r.reason), reasons: strs(r.reasons), end_kind: str(r.end_kind) };
+function statusInterval(r: models.Interval): StatusInterval {
+  return { state: r.state, start: str(r.start), end: str(r.end), ongoing: r.ongoing, reason: r.reason ?? '', reasons: r.reasons ?? [], end_kind: r.end_kind ?? '' };
 }
 
-function incident(r: Raw<Incident>): Incident {
+function incident(r: models.Incident): Incident {
   return {
-    account_id: str(r.account_id), account_label: str(r.account_label), provider: str(r.provider), client_id: str(r.client_id),
-    client_name: str(r.client_name), start: str(r.start), end: str(r.end), ongoing: !!r.ongoing, duration: num(r.duration),
-    reason: str(r.reason), reasons: strs(r.reasons), explanation: str(r.explanation), ended_by: str(r.ended_by),
+    account_id: r.account_id, account_label: r.account_label, provider: r.provider, client_id: r.client_id,
+    client_name: r.client_name, start: str(r.start), end: str(r.end), ongoing: r.ongoing, duration: r.duration,
+    reason: r.reason, reasons: r.reasons ?? [], explanation: r.explanation, ended_by: r.ended_by ?? '',
   };
 }
 
-function healthAction(r: Raw<HealthAction>): HealthAction {
-  return { time: str(r.time), account_id: str(r.account_id), account_label: str(r.account_label), provider: str(r.provider), kind: str(r.kind), outcome: str(r.outcome), message: str(r.message) };
+function healthAction(r: models.Action): HealthAction {
+  return { time: str(r.time), account_id: r.account_id, account_label: r.account_label, provider: r.provider, kind: r.kind, outcome: r.outcome, message: r.message };
 }
 
-function accountHealth(r: Raw<AccountHealth>): AccountHealth {
+function accountHealth(r: models.AccountHealth): AccountHealth {
   return {
-    account_id: str(r.account_id), label: str(r.label), provider: str(r.provider), client_id: str(r.client_id),
-    created: str(r.created), deleted: str(r.deleted), state: str(r.state), reason: str(r.reason), deadline: str(r.deadline),
-    existed: num(r.existed), healthy: num(r.healthy), broken: num(r.broken),
+    account_id: r.account_id, label: r.label, provider: r.provider, client_id: r.client_id,
+    created: str(r.created), deleted: str(r.deleted), state: r.state, reason: r.reason, deadline: str(r.deadline),
+    existed: r.existed, healthy: r.healthy, broken: r.broken,
     uptime_pct: pct(r.uptime_pct), uptime_30d_pct: pct(r.uptime_30d_pct), uptime_90d_pct: pct(r.uptime_90d_pct),
-    incidents: list(r.incidents, incident), actions: list(r.actions, healthAction), needs_attention: !!r.needs_attention,
-    intervals: list(r.intervals, statusInterval),
+    incidents: (r.incidents ?? []).map(incident), actions: (r.actions ?? []).map(healthAction), needs_attention: r.needs_attention,
+    intervals: (r.intervals ?? []).map(statusInterval),
   };
 }
 
 /** One page of the activity log, newest first. */
 export async function history(filter: HistoryFilter): Promise<HistoryPage> {
-  const p: { events: EventView[] | null; next_before_id: number } = await App.History(filter as Parameters<typeof App.History>[0]);
+  const p: { events: EventView[] | null; next_before_id: number } = await History.History(filter);
   return { events: p?.events ?? [], next_before_id: p?.next_before_id ?? 0 };
 }
 
 /** A client's health over the last days (30 or 90). */
 export async function clientHealth(clientId: string, days: number): Promise<ClientHealth> {
-  const r = (await App.ClientHealth(clientId, days)) as unknown as Raw<ClientHealth>;
-  const period = (r.period ?? {}) as Raw<ClientHealth['period']>;
+  const r = await History.ClientHealth(clientId, days);
   return {
-    client_id: str(r.client_id), client_name: str(r.client_name), period: { from: str(period.from), to: str(period.to) },
-    generated_at: str(r.generated_at), accounts: list(r.accounts, accountHealth),
+    client_id: r.client_id, client_name: r.client_name, period: { from: str(r.period?.from), to: str(r.period?.to) },
+    generated_at: str(r.generated_at), accounts: (r.accounts ?? []).map(accountHealth),
     uptime_pct: pct(r.uptime_pct), uptime_30d_pct: pct(r.uptime_30d_pct), uptime_90d_pct: pct(r.uptime_90d_pct),
-    all_working_pct: pct(r.all_working_pct), incidents: list(r.incidents, incident),
-    mean_time_to_reconnect: pct(r.mean_time_to_reconnect), resolved_incidents: num(r.resolved_incidents),
-    needs_attention: strs(r.needs_attention), actions: list(r.actions, healthAction),
+    all_working_pct: pct(r.all_working_pct), incidents: (r.incidents ?? []).map(incident),
+    mean_time_to_reconnect: pct(r.mean_time_to_reconnect), resolved_incidents: r.resolved_incidents,
+    needs_attention: r.needs_attention ?? [], actions: (r.actions ?? []).map(healthAction),
   };
 }
 
 /** One account's status intervals over the last days. */
 export async function accountTimeline(accountId: string, days: number): Promise<AccountHealth> {
-  return accountHealth((await App.AccountTimeline(accountId, days)) as unknown as Raw<AccountHealth>);
+  return accountHealth(await History.AccountTimeline(accountId, days));
 }
 
-/** Every reconnect-by date within the next days, soonest first. */
+/** Every reconnect-by date within the next days, soonest first, with the account's status now. */
 export async function deadlines(days: number): Promise<Deadline[]> {
-  const ds: Deadline[] | null = await App.Deadlines(days);
-  return ds ?? [];
+  const ds = await History.Deadlines(days);
+  return (ds ?? []).map((d) => ({ ...d, by: str(d.by) }));
 }
 
 /** Saves an export (Downloads, else the data folder's exports/) and resolves to the file's path. */
 export async function exportFile(req: ExportRequest): Promise<string> {
-  return (await App.Export(req as unknown as Parameters<typeof App.Export>[0])) ?? '';
+  const fields: Fields<main.ExportRequest> = req;
+  return (await History.Export(main.ExportRequest.createFrom(fields))) ?? '';
 }

@@ -134,16 +134,18 @@ describe('durations and figures', () => {
 
 describe('deadlines', () => {
   const now = new Date(2026, 2, 11, 10); // Wednesday 11 March 2026
-  const dl = (id: string, by: Date): Deadline => ({ account_id: id, client_id: 'c', client_name: 'Acme', provider: 'instagram', provider_name: 'Instagram', label: id, by: by.toISOString() });
+  const dl = (id: string, by: Date): Deadline => ({ account_id: id, client_id: 'c', client_name: 'Acme', provider: 'instagram', provider_name: 'Instagram', label: id, by: by.toISOString(), status: 'healthy' });
 
   it('says when a deadline is due', () => {
     expect(dueWords(new Date(2026, 2, 11, 9).toISOString(), now)).toBe('overdue');
     expect(dueWords(new Date(2026, 2, 11, 18).toISOString(), now)).toBe('today');
     expect(dueWords(new Date(2026, 2, 12, 1).toISOString(), now)).toBe('tomorrow');
     expect(dueWords(new Date(2026, 2, 20, 1).toISOString(), now)).toBe('in 9 days');
-    expect(dueTone(new Date(2026, 2, 13).toISOString(), now)).toBe('bad');
-    expect(dueTone(new Date(2026, 2, 20).toISOString(), now)).toBe('warn');
-    expect(dueTone(new Date(2026, 4, 20).toISOString(), now)).toBe('muted');
+    expect(dueTone('invalid')).toBe('bad');
+    expect(dueTone('expired')).toBe('bad');
+    expect(dueTone('expiring')).toBe('warn');
+    expect(dueTone('healthy')).toBe('muted');
+    expect(dueTone('unknown')).toBe('muted');
   });
 
   it('groups deadlines by week from Monday', () => {

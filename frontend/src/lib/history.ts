@@ -220,11 +220,14 @@ export function dueWords(by: string, now: Date): string {
   return `in ${n} days`;
 }
 
-/** dueTone: red within 3 days, amber within 14, else neutral. */
-export function dueTone(by: string, now: Date): 'bad' | 'warn' | 'muted' {
-  const n = daysBetween(now, new Date(by));
-  if (n <= 3) return 'bad';
-  if (n <= 14) return 'warn';
+/**
+ * dueTone colours a deadline by the account's status, which the backend
+ * computes with the user's warning window: red when the account is broken,
+ * amber when it is expiring, else neutral.
+ */
+export function dueTone(status: string): 'bad' | 'warn' | 'muted' {
+  if (status === 'invalid' || status === 'expired') return 'bad';
+  if (status === 'expiring') return 'warn';
   return 'muted';
 }
 

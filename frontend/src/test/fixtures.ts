@@ -218,6 +218,14 @@ export function fakeBackend(ov: Overview, over: Record<string, Fn> = {}): Record
     Snooze: vi.fn().mockResolvedValue(''),
     ...over,
   };
-  (window as unknown as { go: unknown }).go = { main: { App: backend } };
+  bindGo(backend);
   return backend;
+}
+
+/** The Go services the window binds; each reads window.go.main.<Service>.<Method>. */
+const services = ['AccountsService', 'ConnectService', 'ChecksService', 'HistoryService', 'SettingsService'];
+
+/** Installs fake Go methods, by name, as every bound service's. */
+export function bindGo(methods: object) {
+  (window as unknown as { go: unknown }).go = { main: Object.fromEntries(services.map((s) => [s, methods])) };
 }

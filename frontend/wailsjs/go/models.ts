@@ -39,6 +39,65 @@ export namespace accounts {
 
 }
 
+export namespace backend {
+	
+	export class QuietHours {
+	    enabled: boolean;
+	    start: string;
+	    end: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new QuietHours(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.enabled = source["enabled"];
+	        this.start = source["start"];
+	        this.end = source["end"];
+	    }
+	}
+	export class Settings {
+	    enabled: boolean;
+	    thresholds: number[];
+	    quiet_hours: QuietHours;
+	    start_at_login: boolean;
+	    warning_days: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new Settings(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.enabled = source["enabled"];
+	        this.thresholds = source["thresholds"];
+	        this.quiet_hours = this.convertValues(source["quiet_hours"], QuietHours);
+	        this.start_at_login = source["start_at_login"];
+	        this.warning_days = source["warning_days"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+
+}
+
 export namespace history {
 	
 	export class Interval {
@@ -362,6 +421,7 @@ export namespace history {
 	    label: string;
 	    // Go type: time
 	    by: any;
+	    status: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new Deadline(source);
@@ -376,6 +436,7 @@ export namespace history {
 	        this.provider_name = source["provider_name"];
 	        this.label = source["label"];
 	        this.by = this.convertValues(source["by"], null);
+	        this.status = source["status"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -474,42 +535,6 @@ export namespace main {
 	        this.usage = source["usage"];
 	        this.snoozed_until = source["snoozed_until"];
 	    }
-	}
-	export class CheckSummary {
-	    checked: number;
-	    renewed: number;
-	    attention: number;
-	    results: monitor.Result[];
-	
-	    static createFrom(source: any = {}) {
-	        return new CheckSummary(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.checked = source["checked"];
-	        this.renewed = source["renewed"];
-	        this.attention = source["attention"];
-	        this.results = this.convertValues(source["results"], monitor.Result);
-	    }
-	
-		convertValues(a: any, classs: any, asMap: boolean = false): any {
-		    if (!a) {
-		        return a;
-		    }
-		    if (a.slice && a.map) {
-		        return (a as any[]).map(elem => this.convertValues(elem, classs));
-		    } else if ("object" === typeof a) {
-		        if (asMap) {
-		            for (const key of Object.keys(a)) {
-		                a[key] = new classs(a[key]);
-		            }
-		            return a;
-		        }
-		        return new classs(a);
-		    }
-		    return a;
-		}
 	}
 	export class ClientGroup {
 	    id: string;
@@ -994,45 +1019,22 @@ export namespace monitor {
 		    return a;
 		}
 	}
-
-}
-
-export namespace notify {
-	
-	export class QuietHours {
-	    enabled: boolean;
-	    start: string;
-	    end: string;
+	export class Summary {
+	    checked: number;
+	    renewed: number;
+	    attention: number;
+	    results: Result[];
 	
 	    static createFrom(source: any = {}) {
-	        return new QuietHours(source);
+	        return new Summary(source);
 	    }
 	
 	    constructor(source: any = {}) {
 	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.enabled = source["enabled"];
-	        this.start = source["start"];
-	        this.end = source["end"];
-	    }
-	}
-	export class Settings {
-	    enabled: boolean;
-	    thresholds: number[];
-	    quiet_hours: QuietHours;
-	    start_at_login: boolean;
-	    warning_days: number;
-	
-	    static createFrom(source: any = {}) {
-	        return new Settings(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.enabled = source["enabled"];
-	        this.thresholds = source["thresholds"];
-	        this.quiet_hours = this.convertValues(source["quiet_hours"], QuietHours);
-	        this.start_at_login = source["start_at_login"];
-	        this.warning_days = source["warning_days"];
+	        this.checked = source["checked"];
+	        this.renewed = source["renewed"];
+	        this.attention = source["attention"];
+	        this.results = this.convertValues(source["results"], Result);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {

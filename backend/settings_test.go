@@ -1,19 +1,17 @@
-package notify
+package backend
 
 import (
 	"encoding/json"
 	"reflect"
 	"strings"
 	"testing"
-
-	"github.com/tokenwarden/tokenwarden/backend"
 )
 
 func TestDefaultSettings(t *testing.T) {
 	t.Parallel()
 	s := DefaultSettings()
 	if !s.Enabled || s.StartAtLogin || s.QuietHours.Enabled || !reflect.DeepEqual(s.Thresholds, []int{7, 3, 1, 0}) ||
-		s.WarningWindow() != backend.DefaultWarningWindow {
+		s.WarningWindow() != DefaultWarningWindow {
 		t.Errorf("defaults %+v", s)
 	}
 	clean, err := s.Clean()
@@ -93,8 +91,8 @@ func TestCleanRejects(t *testing.T) {
 			t.Errorf("%s: accepted %+v", name, got)
 			continue
 		}
-		if backend.ErrorCode(err) != backend.EINVALID || !strings.Contains(err.Error(), tt.msg) {
-			t.Errorf("%s: %q (%s), want it to say %q", name, err, backend.ErrorCode(err), tt.msg)
+		if ErrorCode(err) != EINVALID || !strings.Contains(err.Error(), tt.msg) {
+			t.Errorf("%s: %q (%s), want it to say %q", name, err, ErrorCode(err), tt.msg)
 		}
 	}
 }
@@ -102,16 +100,16 @@ func TestCleanRejects(t *testing.T) {
 func TestDecodeSettingsFillsDefaults(t *testing.T) {
 	t.Parallel()
 	// A copy saved before a field existed (or by hand) gets the defaults.
-	got, err := decodeSettings([]byte(`{"enabled":false,"future_field":1}`))
+	got, err := ParseSettings([]byte(`{"enabled":false,"future_field":1}`))
 	want := DefaultSettings()
 	want.Enabled = false
 	if err != nil || !reflect.DeepEqual(got, want) {
 		t.Errorf("decode = %+v, %v", got, err)
 	}
-	if _, err := decodeSettings([]byte(`{"thresholds":[-3]}`)); err == nil {
+	if _, err := ParseSettings([]byte(`{"thresholds":[-3]}`)); err == nil {
 		t.Error("a damaged copy was accepted")
 	}
-	if got, err := decodeSettings(nil); err != nil || !reflect.DeepEqual(got, DefaultSettings()) {
+	if got, err := ParseSettings(nil); err != nil || !reflect.DeepEqual(got, DefaultSettings()) {
 		t.Errorf("none stored: %+v, %v", got, err)
 	}
 }

@@ -1,4 +1,4 @@
-package notify
+package backend
 
 import (
 	"context"
@@ -8,12 +8,11 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/tokenwarden/tokenwarden/backend"
 )
 
-// Settings are the user's notification choices. They are stored in SQLite;
-// LoadSettings fills fields missing from the stored copy with their defaults.
+// Settings are the user's choices: notifications and the warning window.
+// They have one source, a SettingsStore, and are read where they are used,
+// so that a change takes effect everywhere at once.
 type Settings struct {
 	// Enabled is the global switch: off, nothing is sent at all.
 	Enabled bool `json:"enabled"`
@@ -27,7 +26,7 @@ type Settings struct {
 	// checks and notifications go on without opening the window.
 	StartAtLogin bool `json:"start_at_login"`
 	// WarningDays is how many days before the reconnect-by date an account
-	// counts as expiring (accounts.Service.Window).
+	// counts as expiring.
 	WarningDays int `json:"warning_days"`
 }
 
@@ -56,20 +55,21 @@ func DefaultSettings() Settings {
 		Enabled:     true,
 		Thresholds:  []int{7, 3, 1, 0},
 		QuietHours:  QuietHours{Enabled: false, Start: "22:00", End: "08:00"},
-		WarningDays: int(backend.DefaultWarningWindow / (24 * time.Hour)),
+		WarningDays: int(DefaultWarningWindow / (24 * time.Hour)),
 	}
 }
 
-// WarningWindow is WarningDays as a duration, for accounts.Service.Window.
+// WarningWindow is WarningDays as a duration: how long before a deadline an
+// account counts as expiring.
 func (s Settings) WarningWindow() time.Duration {
 	if s.WarningDays <= 0 {
-		return backend.DefaultWarningWindow
+		return DefaultWarningWindow
 	}
 	return time.Duration(s.WarningDays) * 24 * time.Hour
 }
 
-func invalid(format string, args ...any) error {
-	return backend.Errorf(backend.EINVALID, format, args...)
+func invalidSetting(format string, args ...any) error {
+	return Errorf(EINVALID, format, args...)
 }
 
 // Clean checks s and returns it in its stored form: thresholds sorted most
@@ -82,22 +82,22 @@ func (s Settings) Clean() (Settings, error) {
 		out.Thresholds = []int{}
 	}
 	if len(out.Thresholds) > MaxThresholds {
-		return Settings{}, invalid("Choose at most %d reminders.", MaxThresholds)
+		return Settings{}, invalidSetting("Choose at most %d reminders.", MaxThresholds)
 	}
 	slices.SortFunc(out.Thresholds, func(a, b int) int { return b - a })
 	for i, d := range out.Thresholds {
 		switch {
 		case d < 0 || d > MaxThresholdDays:
-			return Settings{}, invalid("A reminder must be between 0 and %d days before the reconnect-by date; %d is not.", MaxThresholdDays, d)
+			return Settings{}, invalidSetting("A reminder must be between 0 and %d days before the reconnect-by date; %d is not.", MaxThresholdDays, d)
 		case i > 0 && out.Thresholds[i-1] == d:
-			return Settings{}, invalid("The reminder %s is listed twice.", ThresholdName(d))
+			return Settings{}, invalidSetting("The reminder %s is listed twice.", ThresholdName(d))
 		}
 	}
 	if out.WarningDays < 1 || out.WarningDays > MaxWarningDays {
-		return Settings{}, invalid("The warning window must be between 1 and %d days.", MaxWarningDays)
+		return Settings{}, invalidSetting("The warning window must be between 1 and %d days.", MaxWarningDays)
 	}
 	if len(out.Thresholds) > 0 && out.Thresholds[0] > out.WarningDays {
-		return Settings{}, backend.Errorf(backend.EINVALID, "The reminder %d days ahead comes before the %d-day warning window.", out.Thresholds[0], out.WarningDays).
+		return Settings{}, Errorf(EINVALID, "The reminder %d days ahead comes before the %d-day warning window.", out.Thresholds[0], out.WarningDays).
 			WithHint("Widen the warning window or drop that reminder.")
 	}
 	q := &out.QuietHours
@@ -105,13 +105,13 @@ func (s Settings) Clean() (Settings, error) {
 	end, errEnd := parseClock(q.End)
 	switch {
 	case q.Enabled && (q.Start == "" || q.End == ""):
-		return Settings{}, invalid("Quiet hours need a start and an end time.")
+		return Settings{}, invalidSetting("Quiet hours need a start and an end time.")
 	case q.Start != "" && errStart != nil:
-		return Settings{}, backend.Errorf(backend.EINVALID, "The quiet hours start %q is not a time.", clip(q.Start)).WithHint("Use 24-hour times like 22:00.")
+		return Settings{}, Errorf(EINVALID, "The quiet hours start %q is not a time.", Clip(q.Start)).WithHint("Use 24-hour times like 22:00.")
 	case q.End != "" && errEnd != nil:
-		return Settings{}, backend.Errorf(backend.EINVALID, "The quiet hours end %q is not a time.", clip(q.End)).WithHint("Use 24-hour times like 08:00.")
+		return Settings{}, Errorf(EINVALID, "The quiet hours end %q is not a time.", Clip(q.End)).WithHint("Use 24-hour times like 08:00.")
 	case q.Enabled && start == end:
-		return Settings{}, invalid("Quiet hours start and end at the same time (%s).", q.Start)
+		return Settings{}, invalidSetting("Quiet hours start and end at the same time (%s).", q.Start)
 	}
 	if q.Start != "" {
 		q.Start = formatClock(start)
@@ -147,13 +147,6 @@ func digits(s string) bool {
 
 func formatClock(min int) string { return fmt.Sprintf("%02d:%02d", min/60, min%60) }
 
-func clip(s string) string {
-	if r := []rune(s); len(r) > 20 {
-		return string(r[:20]) + "…"
-	}
-	return s
-}
-
 // Quiet reports whether now falls inside the quiet hours and, if so, when
 // they end (in now's location). Settings that were not cleaned count as no
 // quiet hours.
@@ -184,50 +177,52 @@ func (s Settings) Quiet(now time.Time) (until time.Time, quiet bool) {
 	return until, true
 }
 
-// LoadSettings returns the stored settings, or DefaultSettings when none
-// were saved.
-func LoadSettings(ctx context.Context, store Store) (Settings, error) {
-	var raw []byte
-	err := store.NotifyView(ctx, func(tx Tx) error {
-		var err error
-		raw, err = tx.NotifySettings()
-		return err
-	})
-	if err != nil {
-		return Settings{}, err
+// ThresholdName says a threshold in words, for messages.
+func ThresholdName(days int) string {
+	switch days {
+	case 0:
+		return "when the date has passed"
+	case 1:
+		return "1 day ahead"
 	}
-	return decodeSettings(raw)
+	return fmt.Sprintf("%d days ahead", days)
 }
 
-func decodeSettings(raw []byte) (Settings, error) {
+// SettingsStore keeps the Settings (sqlite.DB implements it). Settings reads
+// the stored copy on every call, DefaultSettings when none was saved;
+// SaveSettings cleans s and stores it, and bad input changes nothing.
+type SettingsStore interface {
+	Settings(ctx context.Context) (Settings, error)
+	SaveSettings(ctx context.Context, s Settings) (Settings, error)
+}
+
+// ParseSettings reads a stored copy of Settings: fields it lacks get their
+// defaults, and a copy that does not pass Clean is an error. nil is
+// DefaultSettings.
+func ParseSettings(raw []byte) (Settings, error) {
 	s := DefaultSettings()
 	if raw == nil {
 		return s, nil
 	}
 	if err := json.Unmarshal(raw, &s); err != nil {
-		return Settings{}, fmt.Errorf("stored notification settings: %w", err)
+		return Settings{}, fmt.Errorf("stored settings: %w", err)
 	}
 	clean, err := s.Clean()
 	if err != nil {
-		return Settings{}, fmt.Errorf("stored notification settings: %w", err)
+		return Settings{}, fmt.Errorf("stored settings: %w", err)
 	}
 	return clean, nil
 }
 
-// SaveSettings checks s and stores it, returning it as stored. Bad input is
-// an EINVALID error and changes nothing.
-func SaveSettings(ctx context.Context, store Store, s Settings) (Settings, error) {
-	clean, err := s.Clean()
-	if err != nil {
-		return Settings{}, err
+// WarningWindowOf is the warning window as the user set it now, or the
+// default when there are no settings to read (tests, a closed data folder).
+func WarningWindowOf(ctx context.Context, s SettingsStore) (time.Duration, error) {
+	if s == nil {
+		return DefaultWarningWindow, nil
 	}
-	raw, err := json.Marshal(clean)
+	st, err := s.Settings(ctx)
 	if err != nil {
-		return Settings{}, fmt.Errorf("encode notification settings: %w", err)
+		return 0, err
 	}
-	err = store.NotifyUpdate(ctx, func(tx Tx) error { return tx.SaveNotifySettings(raw) })
-	if err != nil {
-		return Settings{}, err
-	}
-	return clean, nil
+	return st.WarningWindow(), nil
 }

@@ -214,17 +214,22 @@ type ConnectForm struct {
 	Scopes   []string `json:"scopes"`
 }
 
-// ConnectResultView is what a connect or reconnect produced.
+// ConnectResultView is what a connect or reconnect produced: the Pages the
+// new grant keeps alive (Children) and those it lost.
 type ConnectResultView struct {
 	Account  AccountView      `json:"account"`
 	Children []AccountView    `json:"children"`
+	Lost     []AccountView    `json:"lost"`
 	Changes  accounts.Changes `json:"changes"`
 }
 
 func connectView(res *accounts.ConnectResult, now time.Time) *ConnectResultView {
-	v := &ConnectResultView{Account: accountView(res.Account, now), Children: []AccountView{}, Changes: res.Changes}
+	v := &ConnectResultView{Account: accountView(res.Account, now), Children: []AccountView{}, Lost: []AccountView{}, Changes: res.Changes}
 	for _, c := range res.Children {
 		v.Children = append(v.Children, accountView(c, now))
+	}
+	for _, c := range res.Lost {
+		v.Lost = append(v.Lost, accountView(c, now))
 	}
 	return v
 }

@@ -32,18 +32,23 @@ type ReconnectRequest struct {
 // Changes is what a reconnect gained and lost. Lost Pages are what breaks
 // other clients' connections, so the UI says them loudly.
 type Changes struct {
-	ScopesGained    []string `json:"scopes_gained"`
-	ScopesLost      []string `json:"scopes_lost"`
+	ScopesGained []string `json:"scopes_gained"`
+	ScopesLost   []string `json:"scopes_lost"`
+	// AssetsKept were granted before and still are; AssetsGained are new;
+	// AssetsLost were granted before and are not any more.
+	AssetsKept      []string `json:"assets_kept"`
 	AssetsGained    []string `json:"assets_gained"`
 	AssetsLost      []string `json:"assets_lost"`
 	IdentityChanged bool     `json:"identity_changed"`
 }
 
 // ConnectResult is the account a connect or reconnect produced, with the
-// child accounts (Facebook Pages) it keeps alive.
+// child accounts (Facebook Pages) the new grant keeps alive, and those it
+// lost (broken by this login: the person did not tick them).
 type ConnectResult struct {
 	Account  *Entry   `json:"account"`
 	Children []*Entry `json:"children"`
+	Lost     []*Entry `json:"lost"`
 	Changes  Changes  `json:"changes"`
 }
 
@@ -192,7 +197,7 @@ func (s *Service) Connect(ctx context.Context, req ConnectRequest) (*ConnectResu
 	applyGrant(a, g, now)
 	children := make([]*backend.Account, 0, len(g.Assets))
 	for _, as := range g.Assets {
-		children = append(children, newChild(a, as, now))
+		children = append(children, newChild(a, g, as, now))
 	}
 	if err := s.storeTokens(ctx, a, g, children, g.Assets); err != nil {
 		return nil, err
@@ -226,7 +231,7 @@ func (s *Service) Connect(ctx context.Context, req ConnectRequest) (*ConnectResu
 		}
 		return nil, err
 	}
-	return s.result(ctx, a.ID, Changes{ScopesGained: a.Scopes, AssetsGained: assetNames(g.Assets)})
+	return s.result(ctx, a.ID, Changes{ScopesGained: a.Scopes, AssetsGained: assetNames(g.Assets)}, nil)
 }
 
 // Reconnect renews an account's authorization in place: same id, client,
@@ -285,10 +290,11 @@ func (s *Service) Reconnect(ctx context.Context, req ReconnectRequest) (*Connect
 	for _, as := range g.Assets {
 		if c := byExternal[as.ExternalID]; c != nil {
 			c.Label, c.Scopes, c.Invalid, c.Reason, c.UpdatedAt, c.ConnectedAt = orDefault(as.Name, c.Label), as.Scopes, false, "", now, &now
+			provenByGrant(c, g, now)
 			updated, updatedAssets = append(updated, c), append(updatedAssets, as)
 			delete(byExternal, as.ExternalID)
 		} else {
-			added, addedAssets = append(added, newChild(a, as, now)), append(addedAssets, as)
+			added, addedAssets = append(added, newChild(a, g, as, now)), append(addedAssets, as)
 		}
 	}
 	if err := s.storeTokens(ctx, a, g, append(updated, added...), append(updatedAssets, addedAssets...)); err != nil {
@@ -346,7 +352,11 @@ func (s *Service) Reconnect(ctx context.Context, req ReconnectRequest) (*Connect
 	if err != nil {
 		return nil, err
 	}
-	return s.result(ctx, a.ID, changes)
+	lost := make([]string, 0, len(byExternal))
+	for _, c := range byExternal {
+		lost = append(lost, c.ID)
+	}
+	return s.result(ctx, a.ID, changes, lost)
 }
 
 // storeTokens writes the grant's tokens, then each child's, to the keychain.
@@ -394,7 +404,9 @@ func reasonOf(err error) string {
 	return ""
 }
 
-func (s *Service) result(ctx context.Context, id string, ch Changes) (*ConnectResult, error) {
+// result reads back what a connect or reconnect stored. lostIDs are the
+// Pages this grant no longer covers; every other child is kept or new.
+func (s *Service) result(ctx context.Context, id string, ch Changes, lostIDs []string) (*ConnectResult, error) {
 	e, err := s.Entry(ctx, id)
 	if err != nil {
 		return nil, err
@@ -403,7 +415,15 @@ func (s *Service) result(ctx context.Context, id string, ch Changes) (*ConnectRe
 	if err != nil {
 		return nil, err
 	}
-	return &ConnectResult{Account: e, Children: kids, Changes: ch}, nil
+	res := &ConnectResult{Account: e, Children: []*Entry{}, Lost: []*Entry{}, Changes: ch}
+	for _, k := range kids {
+		if slices.Contains(lostIDs, k.Account.ID) {
+			res.Lost = append(res.Lost, k)
+		} else {
+			res.Children = append(res.Children, k)
+		}
+	}
+	return res, nil
 }
 
 func applyGrant(a *backend.Account, g *backend.Grant, now time.Time) {
@@ -413,12 +433,24 @@ func applyGrant(a *backend.Account, g *backend.Grant, now time.Time) {
 	a.ConnectedAt, a.UpdatedAt = &now, now
 }
 
-func newChild(parent *backend.Account, as backend.Asset, now time.Time) *backend.Account {
-	return &backend.Account{
+func newChild(parent *backend.Account, g *backend.Grant, as backend.Asset, now time.Time) *backend.Account {
+	c := &backend.Account{
 		ID: backend.NewID("acc"), ClientID: parent.ClientID, Provider: parent.Provider, Label: orDefault(as.Name, as.ExternalID),
 		Kind: as.Kind, ParentID: parent.ID, Identity: backend.Identity{ExternalID: as.ExternalID, Name: as.Name},
 		Scopes: as.Scopes, ConnectedAt: &now, CreatedAt: now, UpdatedAt: now,
 	}
+	provenByGrant(c, g, now)
+	return c
+}
+
+// provenByGrant gives a Page the state the login just proved: the platform
+// handed over its token moments ago under a user token it had validated, so
+// the Page works now and lives as long as the login's data access. Without
+// this every fresh Page showed "unknown" until a later check.
+func provenByGrant(c *backend.Account, g *backend.Grant, now time.Time) {
+	c.DataAccessExpiresAt = utc(g.DataAccessExpiresAt)
+	c.LastCheckedAt = &now
+	c.CheckFailures, c.LastError = 0, ""
 }
 
 func diff(a *backend.Account, g *backend.Grant, children []*backend.Account) Changes {
@@ -440,7 +472,9 @@ func diff(a *backend.Account, g *backend.Grant, children []*backend.Account) Cha
 	had := map[string]bool{}
 	for _, c := range children {
 		had[c.Identity.ExternalID] = true
-		if !granted[c.Identity.ExternalID] {
+		if granted[c.Identity.ExternalID] {
+			ch.AssetsKept = append(ch.AssetsKept, c.Label)
+		} else {
 			ch.AssetsLost = append(ch.AssetsLost, c.Label)
 		}
 	}

@@ -63,24 +63,36 @@ func announceOpen(env *Env) func(string) error {
 func printConnectResult(env *Env, res *accounts.ConnectResult, verb string) {
 	a := res.Account
 	fmt.Fprintf(env.Stderr, "%s %s account %q (%s).\n", verb, a.ProviderName, a.Label, a.Status)
+	// Only the Pages the new grant covers are kept alive; a Page the person
+	// did not tick is listed apart, loudly.
 	if len(res.Children) > 0 {
 		fmt.Fprintf(env.Stderr, "This login keeps %d Page(s) alive:\n", len(res.Children))
+		gained := map[string]bool{}
+		if verb == "Reconnected" {
+			for _, g := range res.Changes.AssetsGained {
+				gained[g] = true
+			}
+		}
 		for _, c := range res.Children {
-			fmt.Fprintf(env.Stderr, "  %s (%s)\n", c.Label, c.ID)
+			note := ""
+			if gained[c.Label] {
+				note = ", new"
+			}
+			fmt.Fprintf(env.Stderr, "  %s (%s, %s%s)\n", c.Label, c.ID, c.Status, note)
 		}
 	}
-	ch := res.Changes
-	if len(ch.AssetsLost) > 0 {
-		fmt.Fprintf(env.Stderr, "WARNING: access LOST to %d Page(s): %s. Their connections are broken; reconnect and tick them in the login dialog.\n",
-			len(ch.AssetsLost), strings.Join(ch.AssetsLost, ", "))
+	if len(res.Lost) > 0 {
+		fmt.Fprintf(env.Stderr, "WARNING: access LOST to %d Page(s); their connections are broken:\n", len(res.Lost))
+		for _, c := range res.Lost {
+			fmt.Fprintf(env.Stderr, "  %s (%s)\n", c.Label, c.ID)
+		}
+		fmt.Fprintf(env.Stderr, "Reconnect the login that manages them (tokenwarden reconnect %s) and tick them in the login dialog.\n", a.ID)
 	}
+	ch := res.Changes
 	if len(ch.ScopesLost) > 0 {
 		fmt.Fprintf(env.Stderr, "Permissions lost: %s\n", strings.Join(ch.ScopesLost, ", "))
 	}
 	if verb == "Reconnected" && len(ch.ScopesGained) > 0 {
 		fmt.Fprintf(env.Stderr, "Permissions gained: %s\n", strings.Join(ch.ScopesGained, ", "))
-	}
-	if verb == "Reconnected" && len(ch.AssetsGained) > 0 {
-		fmt.Fprintf(env.Stderr, "Pages gained: %s\n", strings.Join(ch.AssetsGained, ", "))
 	}
 }

@@ -51,7 +51,7 @@ func runCheck(ctx context.Context, env *Env, args []string) (int, error) {
 			filter.ClientID = c.ID
 		}
 		results, err = mon.CheckMany(ctx, filter, func(done, total int, _ *monitor.Result) {
-			if !*asJSON && total > 1 {
+			if !*asJSON && total > 1 && isTerminal(env.Stderr) {
 				fmt.Fprintf(env.Stderr, "\rChecked %d of %d", done, total)
 				if done == total {
 					fmt.Fprintln(env.Stderr)

@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"sort"
 	"strings"
 
@@ -187,4 +188,15 @@ func parse(fs *flag.FlagSet, args []string, positional int) ([]string, error) {
 		return nil, usagef("expected %d argument(s), got %d", positional, fs.NArg())
 	}
 	return fs.Args(), nil
+}
+
+// isTerminal reports whether w is a terminal: progress lines that rewrite
+// themselves with "\r" only make sense there; in a log they run together.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }

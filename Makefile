@@ -38,7 +38,7 @@ vet:
 # D-Bus session with a throwaway HOME), real SQLite files, a real OpenID
 # provider (oauth2-mock-server) and a real notification daemon (dunst on Xvfb).
 unit:
-	TOKENWARDEN_REQUIRE_MOCK_OAUTH=1 TOKENWARDEN_REQUIRE_OIDC=1 TOKENWARDEN_REQUIRE_DUNST=1 TOKENWARDEN_REQUIRE_ICAL=1 \
+	TOKENWARDEN_REQUIRE_MOCK_OAUTH=1 TOKENWARDEN_REQUIRE_OIDC=1 TOKENWARDEN_REQUIRE_DUNST=1 TOKENWARDEN_REQUIRE_ICAL=1 TOKENWARDEN_REQUIRE_PDFTOOLS=1 \
 		xvfb-run -a -s "-screen 0 1280x860x24" scripts/with-keyring go test -race -count=1 ./...
 
 frontend-test:

@@ -74,6 +74,10 @@ type EventFilter struct {
 	Until     *time.Time
 	// Query matches the message, client name and account label.
 	Query string
+	// HideRoutine leaves out routine successful checks and their daily
+	// summaries, which are most of the log (the activity view hides them
+	// unless asked).
+	HideRoutine bool
 	// BeforeID pages backwards: only events with a smaller id.
 	BeforeID int64
 	Limit    int

@@ -20,8 +20,8 @@ func init() {
 	})
 	register(&command{
 		name:  "export report",
-		usage: "--client NAME --since DATE --until DATE --out FILE",
-		help:  "Write a client's connection health report as printable HTML",
+		usage: "--client NAME | --all-clients --since DATE --until DATE --out FILE|DIR [--format pdf|html] [--paper a4|letter]",
+		help:  "Write connection reports as PDF or HTML: one client's to FILE, or every client's into DIR",
 		run:   runExportReport,
 	})
 }
@@ -61,14 +61,17 @@ func runExportDeadlines(ctx context.Context, env *Env, args []string) (int, erro
 func runExportReport(ctx context.Context, env *Env, args []string) (int, error) {
 	fs := flag.NewFlagSet("export report", flag.ContinueOnError)
 	client := fs.String("client", "", "client name or id")
+	all := fs.Bool("all-clients", false, "one report per client, into the folder --out")
 	since := fs.String("since", "", "first day of the period (YYYY-MM-DD or RFC 3339)")
 	until := fs.String("until", "", "last day of the period, included")
-	out := fs.String("out", "", "the .html file to write, - for standard output")
+	out := fs.String("out", "", "the .pdf or .html file to write (- for standard output), or with --all-clients the folder")
+	format := fs.String("format", "", "pdf or html (default: from --out's extension, else pdf)")
+	paper := fs.String("paper", "", "a4 or letter (default: the report settings')")
 	if _, err := parse(fs, args, 0); err != nil {
 		return ExitError, err
 	}
-	if *client == "" || *since == "" || *until == "" || *out == "" {
-		return ExitError, usagef("--client, --since, --until and --out are required")
+	if (*client == "") == !*all || *since == "" || *until == "" || *out == "" {
+		return ExitError, usagef("--client or --all-clients, --since, --until and --out are required")
 	}
 	hs, err := historyService(env)
 	if err != nil {
@@ -78,15 +81,39 @@ func runExportReport(ctx context.Context, env *Env, args []string) (int, error) 
 	if err != nil {
 		return ExitError, err
 	}
+	if *all && *out == "-" {
+		return ExitError, usagef("--all-clients writes files: --out must be a folder")
+	}
+	fmtName, err := history.ReportFormat(*out, *format)
+	if err != nil {
+		return ExitError, err
+	}
+	b, err := reportBranding(ctx, env, *paper)
+	if err != nil {
+		return ExitError, err
+	}
+	if *all {
+		saved, err := hs.SaveAllReports(ctx, p, fmtName, b, *out)
+		for _, s := range saved {
+			fmt.Fprintf(env.Stdout, "Wrote the report of %s (%d account(s), %d incident(s)) to %s.\n", s.ClientName, s.Accounts, s.Incidents, s.Path)
+		}
+		if err != nil {
+			return ExitError, err
+		}
+		if len(saved) == 0 {
+			fmt.Fprintln(env.Stdout, "There are no clients: no report was written.")
+		}
+		return ExitOK, nil
+	}
 	id, err := resolveClientID(ctx, env, *client)
 	if err != nil {
 		return ExitError, err
 	}
-	r, err := hs.ClientReport(ctx, id, p)
+	r, err := hs.ClientReport(ctx, id, p, b)
 	if err != nil {
 		return ExitError, err
 	}
-	if err := writeOutput(env, *out, r.WriteHTML); err != nil {
+	if err := writeOutput(env, *out, func(w io.Writer) error { return r.Write(w, fmtName) }); err != nil {
 		return ExitError, err
 	}
 	if *out != "-" {

@@ -20,8 +20,8 @@ func init() {
 	})
 	register(&command{
 		name:  "history health",
-		usage: "--client NAME [--since DATE] [--until DATE] [--json]",
-		help:  "Uptime, incidents and mean time to reconnect of a client (default: last 90 days)",
+		usage: "[--client NAME] [--since DATE] [--until DATE] [--json]",
+		help:  "Uptime, incidents and mean time to reconnect of a client, or of every client worst first (default: last 90 days)",
 		run:   runHistoryHealth,
 	})
 	register(&command{
@@ -187,9 +187,6 @@ func runHistoryHealth(ctx context.Context, env *Env, args []string) (int, error)
 	if _, err := parse(fs, args, 0); err != nil {
 		return ExitError, err
 	}
-	if *client == "" {
-		return ExitError, usagef("--client is required")
-	}
 	hs, err := historyService(env)
 	if err != nil {
 		return ExitError, err
@@ -197,6 +194,9 @@ func runHistoryHealth(ctx context.Context, env *Env, args []string) (int, error)
 	p, err := historyPeriod(*since, *until, hs.Now())
 	if err != nil {
 		return ExitError, err
+	}
+	if *client == "" {
+		return runHealthOverview(ctx, env, hs, p, *asJSON)
 	}
 	id, err := resolveClientID(ctx, env, *client)
 	if err != nil {

@@ -233,7 +233,16 @@ func TestHistoryHealthAndPruneCommands(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &h); err != nil || len(h.Accounts) != 2 || len(h.Incidents) != 1 || h.Incidents[0].Reason != "password_changed" {
 		t.Errorf("health --json: %v\n%s", err, out)
 	}
-	f.run(t, ExitError, "history", "health")
+	// Without --client: every client, worst first.
+	if _, err := f.svc.AddClient(context.Background(), "Zed Empty"); err != nil {
+		t.Fatal(err)
+	}
+	out, _ = f.run(t, ExitOK, "history", "health")
+	if lines := strings.Split(strings.TrimSpace(out), "\n"); len(lines) != 3 || !strings.Contains(lines[1], "Acme Bakery: uptime ") ||
+		!strings.Contains(lines[1], "1 incident(s), 0 of 2 account(s)") || !strings.Contains(lines[2], "Zed Empty: uptime n/a") {
+		t.Errorf("health overview printed:\n%s", out)
+	}
+	f.run(t, ExitError, "history", "health", "--since", "yesterday")
 	// An ongoing incident needs attention: exit 1.
 	err := f.db.Update(context.Background(), func(tx backend.Tx) error {
 		return tx.AppendEvent(&backend.Event{Time: f.now.Add(-time.Minute), ClientID: f.client.ID, AccountID: f.yt.ID, Kind: backend.EventAccountChecked, Outcome: "failed", Reason: "revoked"})
@@ -242,6 +251,11 @@ func TestHistoryHealthAndPruneCommands(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.run(t, ExitAttention, "history", "health", "--client", "Acme Bakery")
+	out, _ = f.run(t, ExitAttention, "history", "health", "--json")
+	var rows []history.ClientOverview
+	if err := json.Unmarshal([]byte(out), &rows); err != nil || len(rows) != 2 || rows[0].ClientName != "Acme Bakery" || rows[0].NeedsAttention != 1 || rows[0].Ongoing != 1 {
+		t.Errorf("health overview --json: %v\n%s", err, out)
+	}
 
 	out, _ = f.run(t, ExitOK, "history", "prune")
 	if !strings.HasPrefix(out, "Folded 2 routine check(s) from before ") || !strings.Contains(out, "into 1 daily summary;") {

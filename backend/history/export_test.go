@@ -297,6 +297,8 @@ func TestDeadlinesFromMetadata(t *testing.T) {
 			{ID: "acc_far", ClientID: "cli_1", Provider: "google", Label: "Far", ExpiresAt: in(200 * 24 * time.Hour)},
 			{ID: "acc_past", ClientID: "cli_1", Provider: "google", Label: "Past", ExpiresAt: in(-time.Hour)},
 			{ID: "acc_none", ClientID: "cli_1", Provider: "google", Label: "Unknown"},
+			// Broken with a date still to come: listed as broken now, not "in 28 days".
+			{ID: "acc_invalid", ClientID: "cli_1", Provider: "google", Label: "Revoked", ExpiresAt: in(28 * 24 * time.Hour), Invalid: true, Reason: "revoked"},
 		} {
 			if err := tx.InsertAccount(a); err != nil {
 				return err
@@ -318,7 +320,19 @@ func TestDeadlinesFromMetadata(t *testing.T) {
 			t.Errorf("deadline %+v", d)
 		}
 	}
-	if want := []string{"acc_soon", "acc_refend"}; !reflect.DeepEqual(got, want) {
-		t.Errorf("deadlines %v, want %v", got, want)
+	if want := []string{"acc_past", "acc_invalid", "acc_soon", "acc_refend"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("deadlines %v, want %v", got, want)
+	}
+	for i, d := range ds {
+		if broken := i < 2; d.BrokenNow != broken || (broken && (d.By.After(now) || d.Problem == "")) {
+			t.Errorf("deadline %+v: want broken now %v, never a date to come", d, broken)
+		}
+	}
+	if ds[0].Reason != backend.ReasonExpired || !ds[0].By.Equal(now.Add(-time.Hour)) || ds[1].Reason != "revoked" || !ds[1].By.Equal(now) {
+		t.Errorf("broken entries %+v", ds[:2])
+	}
+	var ics bytes.Buffer
+	if n, err := s.ExportICS(context.Background(), &ics, 90*24*time.Hour, history.ICSOptions{}); err != nil || n != 2 {
+		t.Errorf("ICS has %d deadlines (%v), want the 2 dates to come", n, err)
 	}
 }

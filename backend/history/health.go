@@ -65,24 +65,33 @@ type Action struct {
 
 // AccountHealth is one account's figures over a period.
 type AccountHealth struct {
-	AccountID string     `json:"account_id"`
-	Label     string     `json:"label"`
-	Provider  string     `json:"provider"`
-	ClientID  string     `json:"client_id"`
-	Created   *time.Time `json:"created"`
-	Deleted   *time.Time `json:"deleted"`
+	AccountID string `json:"account_id"`
+	Label     string `json:"label"`
+	Provider  string `json:"provider"`
+	ClientID  string `json:"client_id"`
+	// Created is when the account was added; MonitoredFrom when its history
+	// began (the same moment for every account added since history is kept).
+	Created       *time.Time `json:"created"`
+	MonitoredFrom *time.Time `json:"monitored_from"`
+	// MonitoredSince is MonitoredFrom when it falls inside the period: the
+	// period's bar then says "monitored since" that day.
+	MonitoredSince *time.Time `json:"monitored_since"`
+	Deleted        *time.Time `json:"deleted"`
 	// State is the state now ("" once deleted); Reason why it is broken.
 	State    State      `json:"state"`
 	Reason   string     `json:"reason"`
 	Deadline *time.Time `json:"deadline"`
-	// Existed is how much of the period the account existed; Healthy how
-	// much of that it worked (healthy or expiring); Broken the rest.
-	Existed Duration `json:"existed"`
-	Healthy Duration `json:"healthy"`
-	Broken  Duration `json:"broken"`
-	// UptimePct is Healthy / Existed in percent; nil when the account did
-	// not exist in the period. Uptime30Pct and Uptime90Pct are the same over
-	// the last 30 and 90 days.
+	// Existed is how much of the period the account existed (Cover);
+	// Monitored how much of that its history followed; Healthy how much of
+	// the monitored time it worked (healthy or expiring); Broken the rest
+	// of the monitored time.
+	Existed   Duration `json:"existed"`
+	Monitored Duration `json:"monitored"`
+	Healthy   Duration `json:"healthy"`
+	Broken    Duration `json:"broken"`
+	// UptimePct is Healthy / Monitored in percent; nil when the account was
+	// not monitored in the period. Uptime30Pct and Uptime90Pct are the same
+	// over the last 30 and 90 days.
 	UptimePct   *float64   `json:"uptime_pct"`
 	Uptime30Pct *float64   `json:"uptime_30d_pct"`
 	Uptime90Pct *float64   `json:"uptime_90d_pct"`
@@ -102,8 +111,8 @@ type ClientHealth struct {
 	GeneratedAt time.Time `json:"generated_at"`
 	// Accounts: every account that existed at some point in the period.
 	Accounts []*AccountHealth `json:"accounts"`
-	// UptimePct weighs each account by how long it existed in the period:
-	// the sum of working time over the sum of existing time.
+	// UptimePct weighs each account by how long it was monitored in the
+	// period: the sum of working time over the sum of monitored time.
 	UptimePct   *float64 `json:"uptime_pct"`
 	Uptime30Pct *float64 `json:"uptime_30d_pct"`
 	Uptime90Pct *float64 `json:"uptime_90d_pct"`
@@ -154,7 +163,7 @@ func ComputeHealth(clientID, clientName string, tls []*AccountTimeline, p Period
 		if ah.Existed == 0 && len(ah.Incidents) == 0 && len(ah.Actions) == 0 {
 			continue // not in this period
 		}
-		sum[0], sum[1] = sum[0]+ah.Existed.Std(), sum[1]+ah.Healthy.Std()
+		sum[0], sum[1] = sum[0]+ah.Monitored.Std(), sum[1]+ah.Healthy.Std()
 		for _, iv := range ah.Intervals {
 			existing = append(existing, iv)
 			if iv.State == StateBroken {
@@ -201,15 +210,24 @@ func AccountFigures(tl *AccountTimeline, p Period, now time.Time) *AccountHealth
 
 func accountHealth(tl *AccountTimeline, p Period, now time.Time) *AccountHealth {
 	ah := &AccountHealth{AccountID: tl.AccountID, Label: tl.Label, Provider: tl.Provider, ClientID: tl.ClientID,
-		Created: tl.Created, Deleted: tl.Deleted, State: tl.State(), Deadline: tl.Deadline,
+		Created: tl.Created, MonitoredFrom: tl.Created, Deleted: tl.Deleted, State: tl.State(), Deadline: tl.Deadline,
 		Incidents: []Incident{}, Actions: []Action{}, Intervals: Clip(tl.Intervals, p)}
+	if tl.ExistedFrom != nil && tl.Created != nil && tl.ExistedFrom.Before(*tl.Created) {
+		ah.Created = tl.ExistedFrom
+	}
 	if cur := tl.Current(); cur != nil && ah.State == StateBroken {
 		ah.Reason = cur.Reason
 	}
 	ah.NeedsAttention = ah.State == StateBroken || ah.State == StateExpiring
-	existed, ok := tally(tl.Intervals, p)
-	ah.Existed, ah.Healthy, ah.Broken = Duration(existed), Duration(ok), Duration(existed-ok)
-	ah.UptimePct = pct(ok, existed)
+	var monitored time.Duration
+	if tl.Created != nil {
+		c := Cover(p, *ah.Created, *tl.Created, tl.Deleted)
+		ah.Existed, ah.MonitoredSince, monitored = Duration(c.Existed), c.MonitoredSince, c.Monitored
+	}
+	_, ok := tally(tl.Intervals, p)
+	ok = min(ok, monitored)
+	ah.Monitored, ah.Healthy, ah.Broken = Duration(monitored), Duration(ok), Duration(monitored-ok)
+	ah.UptimePct = pct(ok, monitored)
 	for _, iv := range tl.Intervals {
 		if iv.State != StateBroken || !overlaps(iv, p) {
 			continue

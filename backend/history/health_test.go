@@ -114,8 +114,8 @@ func TestHealthArithmetic(t *testing.T) {
 			}
 			for i, a := range h.Accounts {
 				wantPct(t, "uptime of "+a.Label, a.UptimePct, tt.perAcc[i])
-				if a.Existed.Std() != a.Healthy.Std()+a.Broken.Std() {
-					t.Errorf("%s: existed %v != healthy %v + broken %v", a.Label, a.Existed.Std(), a.Healthy.Std(), a.Broken.Std())
+				if a.Monitored.Std() != a.Healthy.Std()+a.Broken.Std() {
+					t.Errorf("%s: monitored %v != healthy %v + broken %v", a.Label, a.Monitored.Std(), a.Healthy.Std(), a.Broken.Std())
 				}
 			}
 			if len(h.Incidents) != tt.incidents {

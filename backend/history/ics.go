@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -70,10 +71,12 @@ func WriteICS(w io.Writer, deadlines []Deadline, now time.Time, opt ICSOptions) 
 
 // ExportICS writes the reconnect deadlines of the next `within` as iCalendar.
 func (s *Service) ExportICS(ctx context.Context, w io.Writer, within time.Duration, opt ICSOptions) (int, error) {
-	ds, err := s.Deadlines(ctx, within)
+	all, err := s.Deadlines(ctx, within)
 	if err != nil {
 		return 0, err
 	}
+	// A broken account needs the user now, not on a calendar date.
+	ds := slices.DeleteFunc(all, func(d Deadline) bool { return d.BrokenNow })
 	return len(ds), WriteICS(w, ds, s.now(), opt)
 }
 

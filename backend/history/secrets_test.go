@@ -137,6 +137,47 @@ func TestExportsHoldNoSecrets(t *testing.T) {
 			}
 		}
 	}
+	// Nor the PDF and HTML report files, in either view: the text a reader
+	// sees (pdftotext) and every byte, with the PDF's streams decompressed.
+	qpdf, pdftotext, _ := pdfTools(t)
+	for _, clientView := range []bool{true, false} {
+		b := &history.Branding{Settings: backend.ReportSettings{SenderName: "Zoë", Accent: "#123456", ClientView: clientView, Paper: backend.PaperA4}}
+		for _, format := range []string{history.FormatPDF, history.FormatHTML} {
+			path := filepath.Join(t.TempDir(), history.ReportFileName(c.Name, history.LastDays(30, time.Now()), format))
+			if _, err := hs.SaveReport(ctx, c.ID, history.LastDays(30, time.Now().Add(time.Minute)), format, b, path); err != nil {
+				t.Fatal(err)
+			}
+			texts := map[string]string{}
+			raw, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			texts["file"] = string(raw)
+			if format == history.FormatPDF {
+				texts["text"] = run(t, pdftotext, path, "-")
+				plain := path + ".qdf"
+				run(t, qpdf, "--qdf", "--object-streams=disable", "--stream-data=uncompress", path, plain)
+				b, err := os.ReadFile(plain)
+				if err != nil {
+					t.Fatal(err)
+				}
+				texts["uncompressed"] = string(b)
+			} else {
+				texts["text"] = texts["file"]
+			}
+			// Not empty: the scan would see a token if one were there.
+			if !strings.Contains(texts["text"], "Acme YouTube") || !strings.Contains(texts["text"], "Acme IG") {
+				t.Errorf("%s report (client view %v) lacks the accounts", format, clientView)
+			}
+			for what, text := range texts {
+				for _, tok := range testTokens {
+					if strings.Contains(text, tok) {
+						t.Errorf("the %s report's %s (client view %v) contains a test token", format, what, clientView)
+					}
+				}
+			}
+		}
+	}
 	// Nor the database files.
 	files, _ := filepath.Glob(filepath.Join(dir, "*"))
 	for _, f := range files {

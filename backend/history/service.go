@@ -148,11 +148,15 @@ func (s *Service) AccountTimeline(ctx context.Context, accountID string, p Perio
 		if err != nil {
 			return err
 		}
+		a, err := tx.Account(accountID)
 		if tl = tls[accountID]; tl == nil {
-			if _, err := tx.Account(accountID); err != nil {
+			if err != nil {
 				return err
 			}
 			tl = &AccountTimeline{AccountID: accountID, Intervals: []Interval{}}
+		} else if err == nil && tl.Created != nil && a.CreatedAt.Before(*tl.Created) {
+			t := a.CreatedAt.UTC()
+			tl.ExistedFrom = &t
 		}
 		return nil
 	})
@@ -172,52 +176,64 @@ func (s *Service) ClientHealth(ctx context.Context, clientID string, p Period) (
 		return nil, err
 	}
 	var h *ClientHealth
-	err = s.Store.HistoryView(ctx, func(tx backend.HistoryTx) error {
-		c, err := tx.Client(clientID)
-		if err != nil {
-			return err
-		}
-		ids, err := tx.ClientAccountIDs(clientID)
-		if err != nil {
-			return err
-		}
-		tls, err := LoadTimelines(tx, backend.StateFilter{AccountIDs: ids}, now, opt)
-		if err != nil {
-			return err
-		}
-		current, err := tx.Accounts(backend.AccountFilter{ClientID: clientID})
-		if err != nil {
-			return err
-		}
-		list := make([]*AccountTimeline, 0, len(tls))
-		for _, id := range ids {
-			if tl := tls[id]; tl != nil {
-				list = append(list, tl)
-			}
-		}
-		h = ComputeHealth(c.ID, c.Name, list, p, now)
-		// The account's metadata knows what monitoring has not written down
-		// yet (an import with an expiry already near, the invalid flag): the
-		// app's own status counts too.
-		for _, a := range current {
-			renews, afterExpiry := s.renewal(a)
-			if st := a.Status(now, opt.Window, renews, afterExpiry); st == backend.StatusInvalid || st == backend.StatusExpired || st == backend.StatusExpiring {
-				if !slices.Contains(h.NeedsAttention, a.ID) {
-					h.NeedsAttention = append(h.NeedsAttention, a.ID)
-				}
-				for _, ah := range h.Accounts {
-					if ah.AccountID == a.ID {
-						ah.NeedsAttention = true
-					}
-				}
-			}
-		}
-		return nil
+	err = s.Store.HistoryView(ctx, func(tx backend.HistoryTx) (err error) {
+		h, err = s.clientHealth(tx, clientID, p, now, opt)
+		return err
 	})
 	return h, err
 }
 
-// Deadline is an upcoming date by which an account must be reconnected.
+func (s *Service) clientHealth(tx backend.HistoryTx, clientID string, p Period, now time.Time, opt Options) (*ClientHealth, error) {
+	c, err := tx.Client(clientID)
+	if err != nil {
+		return nil, err
+	}
+	ids, err := tx.ClientAccountIDs(clientID)
+	if err != nil {
+		return nil, err
+	}
+	tls, err := LoadTimelines(tx, backend.StateFilter{AccountIDs: ids}, now, opt)
+	if err != nil {
+		return nil, err
+	}
+	current, err := tx.Accounts(backend.AccountFilter{ClientID: clientID})
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range current {
+		if tl := tls[a.ID]; tl != nil && tl.Created != nil && a.CreatedAt.Before(*tl.Created) {
+			t := a.CreatedAt.UTC()
+			tl.ExistedFrom = &t
+		}
+	}
+	list := make([]*AccountTimeline, 0, len(tls))
+	for _, id := range ids {
+		if tl := tls[id]; tl != nil {
+			list = append(list, tl)
+		}
+	}
+	h := ComputeHealth(c.ID, c.Name, list, p, now)
+	// The account's metadata knows what monitoring has not written down
+	// yet (an import with an expiry already near, the invalid flag): the
+	// app's own status counts too.
+	for _, a := range current {
+		renews, afterExpiry := s.renewal(a)
+		if st := a.Status(now, opt.Window, renews, afterExpiry); st == backend.StatusInvalid || st == backend.StatusExpired || st == backend.StatusExpiring {
+			if !slices.Contains(h.NeedsAttention, a.ID) {
+				h.NeedsAttention = append(h.NeedsAttention, a.ID)
+			}
+			for _, ah := range h.Accounts {
+				if ah.AccountID == a.ID {
+					ah.NeedsAttention = true
+				}
+			}
+		}
+	}
+	return h, nil
+}
+
+// Deadline is an upcoming date by which an account must be reconnected, or
+// an account that is broken now and must be reconnected at once.
 type Deadline struct {
 	AccountID    string    `json:"account_id"`
 	ClientID     string    `json:"client_id"`
@@ -229,10 +245,16 @@ type Deadline struct {
 	// Status is the account's status now: expiring when By falls within
 	// the user's warning window.
 	Status backend.Status `json:"status"`
+	// BrokenNow: the account is invalid or expired. By is then when it
+	// expired, or now: never a date still to come. Problem says why in
+	// plain words.
+	BrokenNow bool   `json:"broken_now"`
+	Reason    string `json:"reason,omitempty"`
+	Problem   string `json:"problem,omitempty"`
 }
 
-// Deadlines lists the reconnect-by dates (backend.Account.ReconnectBy) from
-// now to now+within, soonest first.
+// Deadlines lists the accounts broken now (first), then the reconnect-by
+// dates (backend.Account.ReconnectBy) from now to now+within, soonest first.
 func (s *Service) Deadlines(ctx context.Context, within time.Duration) ([]Deadline, error) {
 	now := s.now()
 	out := []Deadline{}
@@ -256,16 +278,38 @@ func (s *Service) Deadlines(ctx context.Context, within time.Duration) ([]Deadli
 		for _, a := range accounts {
 			renews, afterExpiry := s.renewal(a)
 			by := a.ReconnectBy(renews)
-			if by == nil || by.Before(now) || by.After(now.Add(within)) {
+			d := Deadline{AccountID: a.ID, ClientID: a.ClientID, ClientName: names[a.ClientID], Provider: a.Provider,
+				ProviderName: s.ProviderName(a.Provider), Label: a.Label}
+			st := a.Status(now, window, renews, afterExpiry)
+			d.Status = st
+			switch {
+			case st == backend.StatusInvalid || st == backend.StatusExpired:
+				d.BrokenNow, d.By, d.Reason = true, now, a.Reason
+				if st == backend.StatusExpired {
+					d.Reason = backend.ReasonExpired
+					if by != nil && by.Before(now) {
+						d.By = by.UTC()
+					} else if a.ExpiresAt != nil && a.ExpiresAt.Before(now) {
+						d.By = a.ExpiresAt.UTC()
+					}
+				}
+				d.Problem = Explain(d.Reason)
+			case by == nil || by.Before(now) || by.After(now.Add(within)):
 				continue
+			default:
+				d.By = by.UTC()
 			}
-			out = append(out, Deadline{AccountID: a.ID, ClientID: a.ClientID, ClientName: names[a.ClientID], Provider: a.Provider,
-				ProviderName: s.ProviderName(a.Provider), Label: a.Label, By: by.UTC(),
-				Status: a.Status(now, window, renews, afterExpiry)})
+			out = append(out, d)
 		}
 		return nil
 	})
 	slices.SortStableFunc(out, func(a, b Deadline) int {
+		if a.BrokenNow != b.BrokenNow {
+			if a.BrokenNow {
+				return -1
+			}
+			return 1
+		}
 		if c := a.By.Compare(b.By); c != 0 {
 			return c
 		}

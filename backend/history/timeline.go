@@ -89,13 +89,19 @@ func (iv Interval) Duration() time.Duration { return iv.End.Sub(iv.Start) }
 // AccountTimeline is one account's status over its life, from its first
 // status event up to the timeline's end or its deletion.
 type AccountTimeline struct {
-	AccountID  string     `json:"account_id"`
-	ClientID   string     `json:"client_id"`
-	ClientName string     `json:"client_name"`
-	Label      string     `json:"label"`
-	Provider   string     `json:"provider"`
-	Created    *time.Time `json:"created"`
-	Deleted    *time.Time `json:"deleted"`
+	AccountID  string `json:"account_id"`
+	ClientID   string `json:"client_id"`
+	ClientName string `json:"client_name"`
+	Label      string `json:"label"`
+	Provider   string `json:"provider"`
+	// Created is the first status event: where the account's history, and
+	// so its monitoring, begins.
+	Created *time.Time `json:"created"`
+	Deleted *time.Time `json:"deleted"`
+	// ExistedFrom is the account's creation as the store knows it, when it
+	// is earlier than Created (an account added before history was kept);
+	// nil otherwise. The loader's caller sets it.
+	ExistedFrom *time.Time `json:"existed_from,omitempty"`
 	// Deadline is the last known reconnect-by date at the timeline's end.
 	Deadline  *time.Time `json:"deadline"`
 	Intervals []Interval `json:"intervals"`

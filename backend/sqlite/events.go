@@ -80,6 +80,7 @@ func (t *Tx) Events(f backend.EventFilter) ([]*backend.Event, error) {
 		w.add(true, `(message LIKE ? ESCAPE '\' OR client_name LIKE ? ESCAPE '\' OR account_label LIKE ? ESCAPE '\')`, p, p, p)
 	}
 	w.add(f.BeforeID > 0, "id < ?", f.BeforeID)
+	w.add(f.HideRoutine, stateTerms) // word for word, so events_notable (0008) serves it
 
 	limit := f.Limit
 	if limit <= 0 {

@@ -123,7 +123,7 @@ func openService(dataDir string) (svc *accounts.Service, db *sqlite.DB, warnings
 func newMonitor(svc *accounts.Service, dataDir string) *monitor.Monitor {
 	return &monitor.Monitor{
 		Store: svc.Store, Secrets: svc.Secrets, Providers: svc.Providers, Credentials: svc.Credentials,
-		Checkers: providers.CheckerFor, ReasonOf: providers.Reason, RetryAfterOf: providers.RetryAfter,
+		Checkers: providers.CheckerFor, RetryAfterOf: providers.RetryAfter,
 		TooSoon: providers.ErrTooSoon, Discover: oauth.FillFromDiscovery, DataDir: dataDir, Settings: svc.Settings, Now: svc.Now,
 	}
 }

@@ -1,7 +1,16 @@
 package backend
 
-// Reason codes say why a check or renewal failed. Each has one plain
-// sentence and what to do; the UI, notifications and history use them.
+import (
+	"context"
+	"errors"
+	"net"
+)
+
+// Reason codes say why a check, a renewal or a connection failed: the one
+// vocabulary every package records and the UI, notifications and history
+// explain. Each has one plain sentence and what to do (Diagnose). IsVerdict
+// and Transient say what a reason means for the token. Errors carry theirs
+// with a ReasonCode() string method (ReasonOf).
 const (
 	ReasonExpired          = "expired"
 	ReasonPasswordChanged  = "password_changed"
@@ -46,8 +55,58 @@ func Diagnose(reason string) Diagnosis {
 	return diagnoses[ReasonUnknown]
 }
 
+// IsReason reports whether s is one of the reason codes.
+func IsReason(s string) bool {
+	_, ok := diagnoses[s]
+	return ok
+}
+
 // Transient reports whether a reason says nothing about the token itself:
 // such failures never mark a token invalid; the check is retried later.
 func Transient(reason string) bool {
 	return reason == ReasonRateLimited || reason == ReasonNetwork || reason == ReasonProviderDown
+}
+
+// IsVerdict reports whether a failure with this reason is the platform's
+// verdict on the token, so that it marks the account invalid: the token is
+// expired, revoked, cut off by a password change, a lost role or a security
+// check, or refused for lacking a permission the account needs. Each is
+// fixed by a reconnect. The rest are not about the token: transient ones
+// (Transient), the developer app's set-up (app_misconfigured) and refusals
+// the platform did not explain (unknown) leave its standing open.
+//
+// A permission found missing from a token the platform accepted is not a
+// failure at all: it is a finding on a valid token (scope drift).
+func IsVerdict(reason string) bool {
+	switch reason {
+	case ReasonExpired, ReasonPasswordChanged, ReasonRevoked, ReasonPermissionLost, ReasonScopeMissing, ReasonCheckpoint:
+		return true
+	}
+	return false
+}
+
+// ReasonOf returns the reason code of err: the ReasonCode() of the first
+// error in its chain that has one and names a reason code (the platforms'
+// and the OAuth flow's errors do), network for context and network errors,
+// provider_down for any other EUNAVAILABLE error, unknown for the rest, and
+// "" for nil.
+//
+// ErrNoRefresh is not a failure and reads as unknown: test for it with
+// errors.Is first.
+func ReasonOf(err error) string {
+	if err == nil {
+		return ""
+	}
+	var rc interface{ ReasonCode() string }
+	if errors.As(err, &rc) && IsReason(rc.ReasonCode()) {
+		return rc.ReasonCode()
+	}
+	var ne net.Error
+	switch {
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne):
+		return ReasonNetwork
+	case ErrorCode(err) == EUNAVAILABLE:
+		return ReasonProviderDown
+	}
+	return ReasonUnknown
 }

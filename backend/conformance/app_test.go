@@ -66,7 +66,7 @@ func openService(dataDir string, now func() time.Time) (*accounts.Service, *moni
 	svc.CustomProviders = catalogue
 	mon := &monitor.Monitor{
 		Store: svc.Store, Secrets: svc.Secrets, Providers: svc.Providers, Credentials: svc.Credentials,
-		Checkers: providers.CheckerFor, ReasonOf: providers.Reason, RetryAfterOf: providers.RetryAfter,
+		Checkers: providers.CheckerFor, RetryAfterOf: providers.RetryAfter,
 		TooSoon: providers.ErrTooSoon, Discover: oauth.FillFromDiscovery, DataDir: dataDir, Settings: svc.Settings, Now: now,
 	}
 	return svc, mon, func() { db.Close() }, nil

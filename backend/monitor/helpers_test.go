@@ -16,6 +16,7 @@ import (
 
 	"github.com/tokenwarden/tokenwarden/backend"
 	"github.com/tokenwarden/tokenwarden/backend/keychain"
+	"github.com/tokenwarden/tokenwarden/backend/providers"
 	"github.com/tokenwarden/tokenwarden/backend/sqlite"
 )
 
@@ -229,7 +230,6 @@ func (e *env) reset() {
 	e.m = &Monitor{
 		Store: e.store, Secrets: e.secrets, Providers: testProviders(), DataDir: e.dir, Now: e.clock.Now,
 		Checkers: func(*backend.Provider) backend.Checker { return e.checker },
-		ReasonOf: testReason,
 		Credentials: func(_ context.Context, p *backend.Provider) (backend.Credentials, error) {
 			return backend.Credentials{ProviderID: p.ID, ClientID: "cid-" + p.ID, ClientSecret: "app-secret-" + p.ID}, nil
 		},
@@ -359,21 +359,21 @@ func (e *reasonErr) ReasonCode() string        { return e.reason }
 func (e *reasonErr) RetryAfter() time.Duration { return e.retry }
 func errReason(r string) error                 { return &reasonErr{reason: r} }
 func errRetry(r string, d time.Duration) error { return &reasonErr{reason: r, retry: d} }
-func testReason(err error) string              { return fallbackReason(err) }
 
 var _ interface{ RetryAfter() time.Duration } = (*reasonErr)(nil)
 
 // fakeChecker answers from functions and counts calls.
 type fakeChecker struct {
-	mu        sync.Mutex
-	validate  func(p *backend.Provider, token string) (*backend.Validation, error)
-	refresh   func(p *backend.Provider, access, refresh string) (*backend.Grant, error)
-	delay     time.Duration
-	validated []string
-	refreshed []string // refresh tokens (or access tokens for exchanges) used
-	calls     []time.Time
-	inflight  map[string]int
-	peak      map[string]int // per provider; "" overall
+	providers.Quirks // the platforms' real quirks
+	mu               sync.Mutex
+	validate         func(p *backend.Provider, token string) (*backend.Validation, error)
+	refresh          func(p *backend.Provider, access, refresh string) (*backend.Grant, error)
+	delay            time.Duration
+	validated        []string
+	refreshed        []string // refresh tokens (or access tokens for exchanges) used
+	calls            []time.Time
+	inflight         map[string]int
+	peak             map[string]int // per provider; "" overall
 }
 
 func newFakeChecker() *fakeChecker {

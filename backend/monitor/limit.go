@@ -75,10 +75,3 @@ func (l *limiter) pause(until time.Time) {
 		l.pausedUntil = until
 	}
 }
-
-// pausedFor reports how much longer the platform is paused.
-func (l *limiter) pausedFor() time.Duration {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return max(time.Until(l.pausedUntil), 0)
-}

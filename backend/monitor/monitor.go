@@ -164,10 +164,6 @@ type Monitor struct {
 	// Checkers gives the checker for a provider (providers.CheckerFor); nil
 	// means the provider's accounts cannot be checked.
 	Checkers func(*backend.Provider) backend.Checker
-	// ReasonOf turns a checker's error into one of the backend reason codes
-	// (providers.Reason); nil uses a fallback that understands context and
-	// network errors and errors with a ReasonCode() method.
-	ReasonOf func(error) string
 	// RetryAfterOf gives the wait a platform asked for (providers.RetryAfter);
 	// nil uses errors with a RetryAfter() time.Duration method.
 	RetryAfterOf func(error) time.Duration
@@ -202,8 +198,7 @@ type state struct {
 	slots     chan struct{} // overall concurrency
 	mu        sync.Mutex
 	providers map[string]*providerState
-	endpoints map[string]*backend.Provider // discovered custom providers
-	inflight  map[string]*call             // checks under way, by account id
+	inflight  map[string]*call // checks under way, by account id
 	// wakeups counts scheduler loop iterations (tests check the loop idles).
 	wakeups int64
 }
@@ -219,7 +214,6 @@ func (m *Monitor) init() {
 		m.state = &state{
 			slots:     make(chan struct{}, m.concurrency()),
 			providers: map[string]*providerState{},
-			endpoints: map[string]*backend.Provider{},
 			inflight:  map[string]*call{},
 		}
 		m.wakeup = make(chan struct{}, 1)
@@ -312,7 +306,7 @@ func (s Schedule) wakeJump() time.Duration  { return orDuration(s.WakeJump, 2*ti
 func (s Schedule) minGap() time.Duration    { return orDuration(s.MinGap, 5*time.Second) }
 
 // provider returns the account's provider, with a custom provider's
-// endpoints filled from its issuer once per process.
+// endpoints filled from its issuer (whose document oauth.Discover caches).
 func (m *Monitor) provider(ctx context.Context, id string) (*backend.Provider, error) {
 	p, err := m.Providers.Provider(id)
 	if err != nil {
@@ -321,18 +315,9 @@ func (m *Monitor) provider(ctx context.Context, id string) (*backend.Provider, e
 	if p.TokenURL != "" || p.Issuer == "" || m.Discover == nil {
 		return p, nil
 	}
-	m.state.mu.Lock()
-	filled := m.state.endpoints[id]
-	m.state.mu.Unlock()
-	if filled != nil {
-		return filled, nil
-	}
 	c := *p
-	if err := m.Discover(ctx, &c); err != nil {
+	if err := m.Discover(ctx, &c); err != nil { // oauth.FillFromDiscovery caches the document
 		return nil, err
 	}
-	m.state.mu.Lock()
-	m.state.endpoints[id] = &c
-	m.state.mu.Unlock()
 	return &c, nil
 }

@@ -18,8 +18,6 @@ const (
 	// justRefreshed: a renewal this recent (by another process, say) is not
 	// repeated, even when forced.
 	justRefreshed = time.Minute
-	// instagramMinAge: Instagram renews only tokens at least 24 hours old.
-	instagramMinAge = day
 	// minNext is the soonest a next check is scheduled.
 	minNext = time.Minute
 	// maxBackoff caps the wait after failures without a verdict; maxRetryAfter
@@ -85,12 +83,14 @@ func recoversAfterExpiry(a *backend.Account, p *backend.Provider) bool {
 }
 
 // refreshDue says whether a check should renew the tokens first, and why.
-func refreshDue(a *backend.Account, p *backend.Provider, force bool, now time.Time) (bool, string) {
+// minAge is how old the platform wants a token before it renews it
+// (platformQuirks.MinRefreshAge).
+func refreshDue(a *backend.Account, p *backend.Provider, minAge time.Duration, force bool, now time.Time) (bool, string) {
 	if !a.Renews(p) || (a.Invalid && !force) {
 		return false, ""
 	}
 	issued, _ := issuedAt(a)
-	if p.Refresh == backend.RefreshInstagram && now.Sub(issued) < instagramMinAge {
+	if minAge > 0 && now.Sub(issued) < minAge {
 		return false, "too young"
 	}
 	if a.LastRefreshedAt != nil && now.Sub(*a.LastRefreshedAt) < justRefreshed {
@@ -118,7 +118,8 @@ func refreshDue(a *backend.Account, p *backend.Provider, force bool, now time.Ti
 //     account; half of it when a deadline is within the warning window),
 //     or sooner when something is due: the renewal of a token that cannot
 //     be renewed once expired (expiry minus RefreshMargin), the refresh
-//     token's idle limit (half of it), Instagram's 24-hour minimum age, the
+//     token's idle limit (half of it), the platform's minimum age for a
+//     renewal (Instagram's 24 hours, platformQuirks.MinRefreshAge), the
 //     expiry of a token that does not renew, or the reconnect-by deadline.
 //
 // Moments already past are ignored, and the result is at least a minute
@@ -170,8 +171,8 @@ func (m *Monitor) nextCheck(a *backend.Account, p *backend.Provider, r *Result) 
 		if idle := p.Lifetimes.RefreshIdle; idle > 0 && a.HasRefreshToken {
 			consider(issued.Add(idle / 2))
 		}
-		if p.Refresh == backend.RefreshInstagram && a.ExpiresAt != nil && a.ExpiresAt.Sub(now) <= RefreshMargin(a, p) {
-			consider(issued.Add(instagramMinAge + minNext))
+		if minAge := m.quirks(p).MinRefreshAge(p); minAge > 0 && a.ExpiresAt != nil && a.ExpiresAt.Sub(now) <= RefreshMargin(a, p) {
+			consider(issued.Add(minAge + minNext))
 		}
 	}
 	if by := a.ReconnectBy(renews); by != nil {

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/tokenwarden/tokenwarden/backend"
+	"github.com/tokenwarden/tokenwarden/backend/providers"
 )
 
 func TestBackoff(t *testing.T) {
@@ -76,7 +77,7 @@ func TestRefreshDue(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, why := refreshDue(&tt.a, ps[tt.p], tt.force, now)
+			got, why := refreshDue(&tt.a, ps[tt.p], providers.Quirks{}.MinRefreshAge(ps[tt.p]), tt.force, now)
 			if got != tt.want || why != tt.why {
 				t.Errorf("refreshDue = %v %q, want %v %q", got, why, tt.want, tt.why)
 			}
@@ -159,19 +160,5 @@ func TestNextCheckNeverInThePast(t *testing.T) {
 	got := m.NextCheck(a, ps["facebook"], &Result{Verdict: VerdictValid}).Sub(t0)
 	if got < time.Hour {
 		t.Fatalf("NextCheck in %v: a past due moment was scheduled", got)
-	}
-}
-
-func TestNormalizeReason(t *testing.T) {
-	tests := map[string]string{
-		"password_changed": backend.ReasonPasswordChanged, "invalid_token": backend.ReasonRevoked, "invalid_grant": backend.ReasonRevoked,
-		"app_removed": backend.ReasonRevoked, "unavailable": backend.ReasonProviderDown, "bad_response": backend.ReasonProviderDown,
-		"app_config": backend.ReasonAppMisconfigured, "permission_missing": backend.ReasonScopeMissing, "RATE_LIMITED": backend.ReasonRateLimited,
-		"whatever": backend.ReasonUnknown, "": backend.ReasonUnknown, "network": backend.ReasonNetwork,
-	}
-	for in, want := range tests {
-		if got := normalize(in); got != want {
-			t.Errorf("normalize(%q) = %q, want %q", in, got, want)
-		}
 	}
 }

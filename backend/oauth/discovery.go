@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/tokenwarden/tokenwarden/backend"
 	"golang.org/x/oauth2"
@@ -85,12 +87,58 @@ func discoveryURLs(u *url.URL) []struct {
 	}
 }
 
-// Discover fetches the issuer's metadata: the OpenID Connect Discovery
+// discoveryTTL is how long a fetched discovery document is reused. Issuers
+// change their endpoints rarely; a sweep over many accounts of one custom
+// provider, the connect flow and the checks then fetch it once.
+const discoveryTTL = time.Hour
+
+// discoveries is the one cache of discovery documents in the app, by
+// issuer. Only usable documents are kept: a failure is asked again.
+var discoveries = struct {
+	sync.Mutex
+	byIssuer map[string]cachedDiscovery
+}{byIssuer: map[string]cachedDiscovery{}}
+
+type cachedDiscovery struct {
+	d       *Discovery
+	fetched time.Time
+}
+
+// Discover returns the issuer's metadata: the OpenID Connect Discovery
 // document, falling back to RFC 8414 authorization server metadata. The
 // issuer must be https (http only on a loopback host), the document must
-// name the same issuer, and the endpoints it lists must be https too.
+// name the same issuer, and the endpoints it lists must be https too. A
+// document fetched in the last hour is reused; the result is the caller's
+// own copy.
 func Discover(ctx context.Context, client *http.Client, issuer string) (*Discovery, error) {
 	issuer = strings.TrimSpace(issuer)
+	discoveries.Lock()
+	c, ok := discoveries.byIssuer[issuer]
+	discoveries.Unlock()
+	if ok && time.Since(c.fetched) < discoveryTTL {
+		return c.d.clone(), nil
+	}
+	d, err := discover(ctx, client, issuer)
+	if err != nil {
+		return nil, err
+	}
+	discoveries.Lock()
+	discoveries.byIssuer[issuer] = cachedDiscovery{d: d, fetched: time.Now()}
+	discoveries.Unlock()
+	return d.clone(), nil
+}
+
+func (d *Discovery) clone() *Discovery {
+	c := *d
+	c.ScopesSupported = slices.Clone(d.ScopesSupported)
+	c.CodeChallengeMethods = slices.Clone(d.CodeChallengeMethods)
+	c.TokenEndpointAuthMethods = slices.Clone(d.TokenEndpointAuthMethods)
+	c.IDTokenSigningAlgsSupported = slices.Clone(d.IDTokenSigningAlgsSupported)
+	return &c
+}
+
+// discover is Discover without the cache.
+func discover(ctx context.Context, client *http.Client, issuer string) (*Discovery, error) {
 	u, err := url.Parse(issuer)
 	if err != nil || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
 		return nil, newError(ReasonConfig, "An issuer is a web address such as https://accounts.example.com, without ? or #.",
@@ -145,14 +193,14 @@ func fetchDiscovery(ctx context.Context, client *http.Client, docURL, issuer str
 		return nil, err
 	}
 	switch {
-	case resp.status >= 500:
+	case resp.Status >= 500:
 		return nil, newError(ReasonServerError, "Wait a few minutes, then try again.",
-			"The discovery service at %s had a problem (HTTP %d).", hostOf(docURL), resp.status)
-	case resp.status != http.StatusOK:
+			"The discovery service at %s had a problem (HTTP %d).", hostOf(docURL), resp.Status)
+	case resp.Status != http.StatusOK:
 		return nil, errNotHere
 	}
 	var doc discoveryDoc
-	if !resp.isJSON() || json.Unmarshal(resp.body, &doc) != nil {
+	if !resp.isJSON() || json.Unmarshal(resp.Body, &doc) != nil {
 		return nil, errNotHere // a web page served for any path
 	}
 	if doc.Issuer == "" && doc.AuthorizationEndpoint == "" && doc.TokenEndpoint == "" {

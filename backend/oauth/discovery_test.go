@@ -262,3 +262,32 @@ func TestFillFromDiscovery(t *testing.T) {
 	broken := &backend.Provider{ID: "x", Issuer: ds.srv.URL + "/nothing-here"}
 	wantFlowError(t, FillFromDiscovery(ctx, broken), ReasonDiscovery)
 }
+
+// TestDiscoverCachesDocuments: one fetch serves every caller (the connect
+// flow, the checks, FillFromDiscovery) for an hour; each gets its own copy.
+func TestDiscoverCachesDocuments(t *testing.T) {
+	t.Parallel()
+	ds := newDocServer(t, "/.well-known/openid-configuration", oidcDoc(""))
+	first, err := Discover(t.Context(), ds.srv.Client(), ds.srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first.ScopesSupported[0], first.TokenURL = "changed", "changed"
+	second, err := Discover(t.Context(), ds.srv.Client(), ds.srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &backend.Provider{Issuer: ds.srv.URL}
+	if err := FillFromDiscovery(t.Context(), p); err != nil {
+		t.Fatal(err)
+	}
+	ds.mu.Lock()
+	fetches := len(ds.seen)
+	ds.mu.Unlock()
+	if fetches != 1 {
+		t.Errorf("%d requests for three discoveries of one issuer, want 1", fetches)
+	}
+	if second.TokenURL != ds.srv.URL+"/token" || second.ScopesSupported[0] != "openid" || p.TokenURL != ds.srv.URL+"/token" {
+		t.Errorf("a caller's change reached the cache: %+v", second)
+	}
+}

@@ -3,7 +3,6 @@ package oauth
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"io"
 	"mime"
@@ -11,40 +10,75 @@ import (
 	"strings"
 )
 
-// response is a size-limited HTTP answer.
-type response struct {
-	status int
-	header http.Header
-	body   []byte
+// Response is a provider's answer, its body read in full up to MaxBody.
+type Response struct {
+	Status int
+	Header http.Header
+	Body   []byte
 }
 
-// do sends req with client and reads at most maxBody bytes of the answer.
-// Errors are *FlowError: cancelled, timeout, network, or a body too large.
-func do(ctx context.Context, client *http.Client, req *http.Request) (*response, error) {
-	host := hostOf(req.URL.String())
-	resp, err := clientOr(client).Do(req.WithContext(ctx))
+// OK reports a 2xx status.
+func (r *Response) OK() bool { return r.Status >= 200 && r.Status < 300 }
+
+// ErrTooLarge is the cause of a Send whose answer was larger than MaxBody,
+// which no OAuth or platform endpoint sends.
+var ErrTooLarge = errors.New("response larger than 1 MiB")
+
+// Send is the one way a request reaches a provider: with Client(client)
+// (the redirect policy and a timeout) and at most MaxBody of the answer
+// read. Its errors are the client's (test them with IsRedirectRefused,
+// context and net errors) or ErrTooLarge, with the status and headers of
+// the answer; callers word them.
+func Send(client *http.Client, req *http.Request) (*Response, error) {
+	resp, err := Client(client).Do(req)
 	if err != nil {
-		return nil, transportError(ctx, host)
+		return nil, err
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
-	if err != nil {
-		return nil, transportError(ctx, host)
+	body, err := io.ReadAll(io.LimitReader(resp.Body, MaxBody+1))
+	r := &Response{Status: resp.StatusCode, Header: resp.Header}
+	switch {
+	case err != nil:
+		return nil, err
+	case len(body) > MaxBody:
+		return r, ErrTooLarge
 	}
-	if len(body) > maxBody {
+	r.Body = body
+	return r, nil
+}
+
+// do sends req with Send and words its failures as *FlowError: cancelled,
+// timeout, a refused redirect, network, or a body too large.
+func do(ctx context.Context, client *http.Client, req *http.Request) (*Response, error) {
+	host := hostOf(req.URL.String())
+	r, err := Send(client, req.WithContext(ctx))
+	switch {
+	case errors.Is(err, ErrTooLarge):
 		return nil, newError(ReasonMalformedResponse, "Check the endpoint addresses for this provider; if they are right, try again later.",
 			"The answer from %s was larger than 1 MiB, which no OAuth endpoint should send.", host)
+	case err != nil:
+		return nil, transportError(ctx, host, err)
 	}
-	return &response{status: resp.StatusCode, header: resp.Header, body: body}, nil
+	return r, nil
 }
 
 // transportError is the error for a request to host that did not complete:
-// the caller's context first, then the network.
-func transportError(ctx context.Context, host string) *FlowError {
+// the caller's context first, then a refused redirect, then the network.
+func transportError(ctx context.Context, host string, cause error) *FlowError {
 	if err := ctxError(ctx); err != nil {
 		return err
 	}
+	if IsRedirectRefused(cause) {
+		return redirectError(host)
+	}
 	return networkError(host)
+}
+
+// redirectError is the error for a provider that redirected a request to
+// another host or from https to http.
+func redirectError(host string) *FlowError {
+	return newError(ReasonNetwork, "Check the endpoint addresses for this provider: use the address the provider documents, not one that redirects.",
+		"%s redirected the request to another address, which Tokenwarden does not follow: the request carries secrets.", host)
 }
 
 // ctxError returns the error for a done context, or nil.
@@ -61,17 +95,18 @@ func ctxError(ctx context.Context) *FlowError {
 }
 
 // isJSON reports whether the answer says or looks like it is JSON.
-func (r *response) isJSON() bool {
-	mt, _, _ := mime.ParseMediaType(r.header.Get("Content-Type"))
+func (r *Response) isJSON() bool {
+	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if mt == "application/json" || strings.HasSuffix(mt, "+json") {
 		return true
 	}
-	b := bytes.TrimSpace(r.body)
+	b := bytes.TrimSpace(r.Body)
 	return len(b) > 0 && (b[0] == '{' || b[0] == '[')
 }
 
-// looksLikeHTML reports whether body is a web page.
-func looksLikeHTML(body []byte) bool {
+// LooksLikeHTML reports whether body is a web page (a login portal, a proxy's
+// or a server's error page) rather than the data an endpoint should send.
+func LooksLikeHTML(body []byte) bool {
 	b := bytes.ToLower(bytes.TrimSpace(body))
 	if len(b) > 512 {
 		b = b[:512]
@@ -84,18 +119,4 @@ func looksLikeHTML(body []byte) bool {
 type oauthError struct {
 	Code        string `json:"error"`
 	Description string `json:"error_description"`
-}
-
-// parseOAuthError reads an RFC 6749 error object from a JSON body, if any.
-// Non-string members (some providers nest objects) are ignored.
-func parseOAuthError(body []byte) oauthError {
-	var raw map[string]any
-	if json.Unmarshal(body, &raw) != nil {
-		return oauthError{}
-	}
-	s := func(k string) string {
-		v, _ := raw[k].(string)
-		return v
-	}
-	return oauthError{Code: s("error"), Description: s("error_description")}
 }

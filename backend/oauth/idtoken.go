@@ -48,16 +48,16 @@ func fetchJWKS(ctx context.Context, client *http.Client, jwksURL string) ([]jwk,
 		return nil, err
 	}
 	host := hostOf(jwksURL)
-	if resp.status >= 500 {
+	if resp.Status >= 500 {
 		return nil, newError(ReasonServerError, "Wait a few minutes, then run Connect again.",
-			"The provider's key service at %s had a problem (HTTP %d).", host, resp.status)
+			"The provider's key service at %s had a problem (HTTP %d).", host, resp.Status)
 	}
 	var set struct {
 		Keys []jwk `json:"keys"`
 	}
-	if resp.status != http.StatusOK || json.Unmarshal(resp.body, &set) != nil || len(set.Keys) == 0 {
+	if resp.Status != http.StatusOK || json.Unmarshal(resp.Body, &set) != nil || len(set.Keys) == 0 {
 		return nil, newError(ReasonMalformedResponse, "Check the provider's issuer address; if it is right, try again later.",
-			"The provider's signing keys at %s could not be read (HTTP %d), so its ID token cannot be checked.", host, resp.status)
+			"The provider's signing keys at %s could not be read (HTTP %d), so its ID token cannot be checked.", host, resp.Status)
 	}
 	return set.Keys, nil
 }

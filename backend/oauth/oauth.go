@@ -1,22 +1,25 @@
-// Package oauth connects accounts through OAuth 2.0 and OpenID Connect the
-// way a native app should (RFC 8252): the authorization request opens in the
-// system browser, the answer comes back to a one-shot listener on 127.0.0.1,
-// and the code is exchanged with PKCE (RFC 7636). It also discovers
-// endpoints (OpenID Connect Discovery, RFC 8414), verifies ID tokens against
-// the issuer's keys, revokes tokens (RFC 7009), introspects them (RFC 7662)
-// and reads the OpenID userinfo endpoint.
+// Package oauth is the protocol: it connects accounts through OAuth 2.0 and
+// OpenID Connect the way a native app should (RFC 8252): the authorization
+// request opens in the system browser, the answer comes back to a one-shot
+// listener on 127.0.0.1, and the code is exchanged with PKCE (RFC 7636). It
+// discovers endpoints (OpenID Connect Discovery, RFC 8414; one cache) and
+// verifies ID tokens against the issuer's keys. It holds what every call to
+// a provider shares, for backend/providers too: the one HTTP client and
+// Send (timeouts, body limit, no redirect to another host or to http), the
+// one Redactor, the client-authentication rule (BasicAuth) and the HTML
+// check.
 //
-// Every error it returns is a *FlowError: a *backend.Error whose Message and
-// Hint are safe to show, plus a Reason the UI can switch on. No error and no
-// browser page ever contains a token, an authorization code, a PKCE verifier
-// or a client secret.
+// Every error Authorize and Discover return is a *FlowError: a
+// *backend.Error whose Message and Hint are safe to show, plus a Reason
+// the UI can switch on and its backend reason code. No error and no
+// browser page ever contains a token, an authorization code, a PKCE
+// verifier or a client secret.
 package oauth
 
 import (
 	"errors"
 	"fmt"
 	"net"
-	"net/http"
 	"net/url"
 	"strings"
 	"time"
@@ -26,8 +29,10 @@ import (
 	"github.com/tokenwarden/tokenwarden/backend"
 )
 
-// Reason says why a flow or a call failed, for the UI to choose what to offer
-// (retry, fix the settings, reconnect) without parsing text.
+// Reason says why a flow or a call failed, in the words of the protocol
+// (RFC 6749 error codes and the steps of the flow), for the UI to choose
+// what to offer without parsing text. Code maps each to the one reason
+// vocabulary (backend.Reason*) that history and monitoring record.
 type Reason string
 
 // Reasons. The first group comes from the authorization flow itself; the
@@ -46,7 +51,6 @@ const (
 	ReasonNetwork             Reason = "network"               // the provider could not be reached
 
 	ReasonInvalidIDToken Reason = "invalid_id_token" // the ID token failed verification
-	ReasonInvalidToken   Reason = "invalid_token"    // an endpoint refused the access token (userinfo)
 	ReasonProviderError  Reason = "provider_error"   // any other error the provider named
 	ReasonDiscovery      Reason = "discovery"        // no usable discovery document at the issuer
 	ReasonConfig         Reason = "config"           // the provider or credentials are incomplete or unsafe
@@ -67,8 +71,33 @@ func (e *FlowError) Error() string { return e.Err.Error() }
 // Unwrap exposes the *backend.Error.
 func (e *FlowError) Unwrap() error { return e.Err }
 
-// ReasonCode lets packages that do not import this one record the reason.
-func (e *FlowError) ReasonCode() string { return string(e.Reason) }
+// ReasonCode is the error's backend reason code (Reason.Code), for
+// packages that do not import this one (backend.ReasonOf).
+func (e *FlowError) ReasonCode() string { return e.Reason.Code() }
+
+// Code maps a flow reason to the backend reason code: the network and the
+// caller's own cancelling are network; a provider failing or answering
+// nonsense is provider_down; the developer app's or providers.yaml's set-up
+// is app_misconfigured; a refused code or refresh token (invalid_grant) is
+// revoked; a refused permission is scope_missing. The browser step's own
+// outcomes (declined, wrong state, taken port, no browser, an ID token that
+// fails verification) are about neither the token nor the app and read as
+// unknown.
+func (r Reason) Code() string {
+	switch r {
+	case ReasonNetwork, ReasonTimeout, ReasonCancelled:
+		return backend.ReasonNetwork
+	case ReasonServerError, ReasonMalformedResponse:
+		return backend.ReasonProviderDown
+	case ReasonInvalidClient, ReasonConfig, ReasonDiscovery, ReasonRedirectURIMismatch:
+		return backend.ReasonAppMisconfigured
+	case ReasonInvalidGrant:
+		return backend.ReasonRevoked
+	case ReasonInvalidScope:
+		return backend.ReasonScopeMissing
+	}
+	return backend.ReasonUnknown
+}
 
 // ReasonOf returns the Reason of an error from this package, or "" for any
 // other error and for nil.
@@ -98,40 +127,6 @@ func newError(r Reason, hint, format string, args ...any) *FlowError {
 		e = e.WithHint(hint)
 	}
 	return &FlowError{Reason: r, Err: e}
-}
-
-// redactor removes known secret values from text that leaves the package.
-// Provider error descriptions are echoed to the user; a provider that quotes
-// the code or the secret back must not leak it.
-type redactor []string
-
-func (r *redactor) add(values ...string) {
-	for _, v := range values {
-		if len(v) >= 4 {
-			*r = append(*r, v)
-		}
-	}
-}
-
-func (r redactor) scrub(s string) string {
-	for _, v := range r {
-		if strings.Contains(s, v) {
-			s = strings.ReplaceAll(s, v, "[hidden]")
-		}
-	}
-	return s
-}
-
-// scrubError returns err with every secret removed from its message and hint.
-func (r redactor) scrubError(err error) error {
-	var fe *FlowError
-	if !errors.As(err, &fe) {
-		return err
-	}
-	c := *fe.Err
-	c.Message = r.scrub(c.Message)
-	c.Hint = r.scrub(c.Hint)
-	return &FlowError{Reason: fe.Reason, Err: &c}
 }
 
 // providerText makes text a provider sent (an error_description) fit to
@@ -179,19 +174,6 @@ func plural(n int, unit string) string {
 		return "1 " + unit
 	}
 	return fmt.Sprintf("%d %ss", n, unit)
-}
-
-// maxBody is the most this package reads of any HTTP response.
-const maxBody = 1 << 20
-
-// defaultClient is used when the caller gives no client.
-var defaultClient = &http.Client{Timeout: 30 * time.Second}
-
-func clientOr(c *http.Client) *http.Client {
-	if c != nil {
-		return c
-	}
-	return defaultClient
 }
 
 // isLoopbackHost reports whether host (without port) is localhost or a

@@ -20,64 +20,57 @@ import (
 // reason code when the platform gave a verdict on the token, and an error
 // (no verdict) otherwise. Every error from Validate and Refresh is a
 // *PlatformError, or one of backend.ErrNoRefresh and ErrTooSoon returned
-// as is (comparable with ==); Reason(err) gives its backend reason code and
+// as is (comparable with ==); backend.ReasonOf(err) gives its reason code and
 // RetryAfter(err) how long the platform asked to wait. No error and no
 // Validation message shows a token or a secret. A checker is safe for
 // concurrent use.
 func CheckerFor(p *backend.Provider) backend.Checker {
-	return NewChecker(p, nil)
+	kind := checkerKind(p)
+	if k, ok := checkers.Load(kind); ok {
+		return k.(*checker)
+	}
+	k, _ := checkers.LoadOrStore(kind, newChecker(p, nil))
+	return k.(*checker)
 }
 
-// NewChecker is CheckerFor with an injected HTTP client; nil means the
-// default one. Every URL it calls comes from the provider's fields, so
-// providers.yaml and tests can point them at fakes.
-func NewChecker(p *backend.Provider, client *http.Client) backend.Checker {
-	k := &checker{base: base{client: client, now: time.Now}, kind: "generic"}
+// checkers are CheckerFor's checkers, one per kind, made once: a checker
+// holds no state of an account or a provider.
+var checkers sync.Map
+
+// newChecker is CheckerFor with an injected HTTP client (given to
+// oauth.Client); nil means the default one. Every URL it calls comes from
+// the provider's fields, so providers.yaml and tests can point them at
+// fakes.
+func newChecker(p *backend.Provider, client *http.Client) *checker {
+	return &checker{base: base{client: client, now: time.Now}, kind: checkerKind(p)}
+}
+
+// checkerKind chooses the platform's validation endpoint; custom
+// providers are generic.
+func checkerKind(p *backend.Provider) string {
 	if p != nil && !p.Custom {
 		switch p.ID {
 		case "facebook", "instagram", "google", "linkedin", "x", "tiktok", "pinterest", "microsoft":
-			k.kind = p.ID
+			return p.ID
 		}
 	}
-	return k
-}
-
-// MinRefreshAge is how old a token must be before the platform renews it:
-// 24 hours for Instagram (refresh_access_token refuses younger tokens), 0
-// for the rest. Refresh returns ErrTooSoon when the platform refuses a
-// young token; callers that know when the token was issued can skip the
-// call instead.
-func MinRefreshAge(p *backend.Provider) time.Duration {
-	if p != nil && p.Refresh == backend.RefreshInstagram {
-		return 24 * time.Hour
-	}
-	return 0
+	return "generic"
 }
 
 // checker implements backend.Checker; kind chooses the platform's
 // validation endpoint.
 type checker struct {
 	base
+	Quirks
 	kind string
-
-	mu        sync.Mutex
-	discovery map[string]*oauth.Discovery // custom providers' issuers
-}
-
-// verdictCodes are the reason codes that are a verdict on the token
-// itself. The others (rate_limited, network, provider_down,
-// app_misconfigured, unknown) say nothing about it.
-var verdictCodes = map[string]bool{
-	backend.ReasonExpired: true, backend.ReasonPasswordChanged: true, backend.ReasonRevoked: true,
-	backend.ReasonPermissionLost: true, backend.ReasonScopeMissing: true, backend.ReasonCheckpoint: true,
 }
 
 func (k *checker) Validate(ctx context.Context, p *backend.Provider, creds backend.Credentials, accessToken string) (*backend.Validation, error) {
 	if p == nil {
-		return nil, newPlatformError(ReasonAppConfig, 0, "", "No provider given.")
+		return nil, newPlatformError(DetailAppConfig, 0, "", "No provider given.")
 	}
 	if accessToken == "" {
-		return nil, newPlatformError(ReasonUnknown, 0, reconnectHint, "There is no access token to check.")
+		return nil, newPlatformError(DetailUnknown, 0, reconnectHint, "There is no access token to check.")
 	}
 	c := k.caller(p, creds, accessToken)
 	var v *backend.Validation
@@ -102,7 +95,7 @@ func (k *checker) Validate(ctx context.Context, p *backend.Provider, creds backe
 	}
 	if err != nil {
 		var pe *PlatformError
-		if errors.As(err, &pe) && verdictCodes[pe.ReasonCode()] {
+		if errors.As(err, &pe) && backend.IsVerdict(pe.ReasonCode()) {
 			v = &backend.Validation{Reason: pe.ReasonCode(), Message: pe.Err.Message}
 		} else {
 			return nil, c.clean(err)
@@ -122,7 +115,7 @@ func (k *checker) Validate(ctx context.Context, p *backend.Provider, creds backe
 
 func (k *checker) Refresh(ctx context.Context, p *backend.Provider, creds backend.Credentials, accessToken, refreshToken string) (*backend.Grant, error) {
 	if p == nil {
-		return nil, newPlatformError(ReasonAppConfig, 0, "", "No provider given.")
+		return nil, newPlatformError(DetailAppConfig, 0, "", "No provider given.")
 	}
 	c := k.caller(p, creds, accessToken, refreshToken)
 	var g *backend.Grant
@@ -166,8 +159,8 @@ func attachRetry(pe *PlatformError, r *response, now time.Time) *PlatformError {
 	if pe == nil || r == nil {
 		return pe
 	}
-	if code := pe.ReasonCode(); code == backend.ReasonRateLimited || code == backend.ReasonProviderDown || r.status == 429 || r.status == 503 {
-		pe.RetryAfter = retryAfter(r.header, now)
+	if code := pe.ReasonCode(); code == backend.ReasonRateLimited || code == backend.ReasonProviderDown || r.Status == 429 || r.Status == 503 {
+		pe.RetryAfter = retryAfter(r.Header, now)
 		if w := waitWords(pe.RetryAfter); w != "" && code == backend.ReasonRateLimited {
 			pe.Err = pe.Err.WithHint("Tokenwarden tries again in " + w + ".")
 		}
@@ -219,7 +212,7 @@ func wordsCode(words string) string {
 // refused sets the reason code of a token refusal without one (a 401, or
 // Graph code 190 without a subcode) from the words and the lifetime.
 func refused(p *backend.Provider, pe *PlatformError) *PlatformError {
-	if pe != nil && pe.code == "" && pe.Reason == ReasonInvalidToken {
+	if pe != nil && pe.code == "" && pe.Detail == DetailInvalidToken {
 		pe.code = refusalCode(p, pe.Err.Message)
 	}
 	return pe
@@ -238,20 +231,9 @@ func (k *checker) resolve(ctx context.Context, p *backend.Provider, need ...stri
 	if !missing {
 		return p, nil
 	}
-	k.mu.Lock()
-	d := k.discovery[p.Issuer]
-	k.mu.Unlock()
-	if d == nil {
-		var err error
-		if d, err = oauth.Discover(ctx, k.client, p.Issuer); err != nil {
-			return nil, fromOAuth(err)
-		}
-		k.mu.Lock()
-		if k.discovery == nil {
-			k.discovery = map[string]*oauth.Discovery{}
-		}
-		k.discovery[p.Issuer] = d
-		k.mu.Unlock()
+	d, err := oauth.Discover(ctx, k.client, p.Issuer) // cached there
+	if err != nil {
+		return nil, fromOAuth(err)
 	}
 	cp := clone(p)
 	d.Apply(cp)

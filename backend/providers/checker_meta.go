@@ -26,7 +26,7 @@ func (k *checker) debugToken(ctx context.Context, c *caller, p *backend.Provider
 	if err != nil {
 		return nil, nil, err
 	}
-	if pe := graphError(c.name, "facebook.com", r.status, r.body); pe != nil {
+	if pe := graphError(c.name, "facebook.com", r.Status, r.Body); pe != nil {
 		switch pe.ReasonCode() {
 		case backend.ReasonRateLimited, backend.ReasonProviderDown, backend.ReasonNetwork:
 		default:
@@ -34,12 +34,12 @@ func (k *checker) debugToken(ctx context.Context, c *caller, p *backend.Provider
 			// token (wrong App ID or secret, a token of another app),
 			// never a verdict on the token checked: that one's problems
 			// come in data.error with is_valid false.
-			pe = newPlatformError(ReasonAppConfig, r.status, "Check the App ID and App Secret saved for "+c.name+"; the token must come from the same app.",
-				"%s", withDetail(c.name+" refused to check the token with this app's credentials", graphMessage(r.body)))
+			pe = newPlatformError(DetailAppConfig, r.Status, "Check the App ID and App Secret saved for "+c.name+"; the token must come from the same app.",
+				"%s", withDetail(c.name+" refused to check the token with this app's credentials", graphMessage(r.Body)))
 		}
 		return nil, r, k.fail(pe, r)
 	}
-	if !r.ok() {
+	if !r.OK() {
 		return nil, r, k.fail(statusError(c.name, r), r)
 	}
 	var v struct {
@@ -49,7 +49,7 @@ func (k *checker) debugToken(ctx context.Context, c *caller, p *backend.Provider
 		return nil, r, err
 	}
 	if v.Data == nil {
-		return nil, r, newPlatformError(ReasonBadResponse, r.status, "Try again later.", "%s sent no token details", c.name)
+		return nil, r, newPlatformError(DetailBadResponse, r.Status, "Try again later.", "%s sent no token details", c.name)
 	}
 	return v.Data, r, nil
 }
@@ -112,7 +112,7 @@ func (k *checker) validateFacebook(ctx context.Context, c *caller, p *backend.Pr
 		DataAccessExpiresAt: unixTime(info.DataAccessExpiresAt),
 		Scopes:              info.Scopes,
 		AssetIDs:            pageIDs(info),
-		Usage:               usageOf(r.header, now),
+		Usage:               usageOf(r.Header, now),
 	}
 	if info.ExpiresAt != nil {
 		v.ExpiresAt = unixTime(*info.ExpiresAt) // 0: never expires
@@ -126,9 +126,9 @@ func (k *checker) validateFacebook(ctx context.Context, c *caller, p *backend.Pr
 	}
 	switch {
 	case !info.IsValid && info.Error != nil:
-		pe := refused(p, graphCodeError(c.name, "facebook.com", r.status, int(info.Error.Code), int(info.Error.Subcode), info.Error.Message, false))
+		pe := refused(p, graphCodeError(c.name, "facebook.com", r.Status, int(info.Error.Code), int(info.Error.Subcode), info.Error.Message, false))
 		v.Reason, v.Message = pe.ReasonCode(), pe.Err.Message
-		if !verdictCodes[v.Reason] {
+		if !backend.IsVerdict(v.Reason) {
 			// data.error always concerns the token, even with a code
 			// that elsewhere means something else.
 			v.Reason = backend.ReasonUnknown
@@ -160,10 +160,10 @@ func (k *checker) graphMe(ctx context.Context, c *caller, p *backend.Provider, s
 	if err != nil {
 		return nil, err
 	}
-	if pe := graphError(c.name, site, r.status, r.body); pe != nil {
+	if pe := graphError(c.name, site, r.Status, r.Body); pe != nil {
 		return nil, k.fail(refused(p, pe), r)
 	}
-	if !r.ok() {
+	if !r.OK() {
 		return nil, k.fail(refused(p, statusError(c.name, r)), r)
 	}
 	var me struct {
@@ -178,11 +178,11 @@ func (k *checker) graphMe(ctx context.Context, c *caller, p *backend.Provider, s
 	// Instagram: user_id is the professional account's id, id app-scoped.
 	id := firstOf(string(me.UserID), string(me.ID))
 	if id == "" {
-		return nil, noIdentity(c.name, r.status)
+		return nil, noIdentity(c.name, r.Status)
 	}
 	return &backend.Validation{
 		Valid:    true,
-		Usage:    usageOf(r.header, k.now()),
+		Usage:    usageOf(r.Header, k.now()),
 		Identity: &backend.Identity{ExternalID: id, Name: firstOf(me.Name, me.Username), Handle: me.Username},
 	}, nil
 }
@@ -205,12 +205,12 @@ func (k *checker) refreshFacebook(ctx context.Context, c *caller, p *backend.Pro
 	if !info.IsValid {
 		// An expired or invalidated token cannot be exchanged.
 		if info.Error != nil {
-			return nil, refused(p, graphCodeError(c.name, "facebook.com", r.status, int(info.Error.Code), int(info.Error.Subcode), info.Error.Message, false))
+			return nil, refused(p, graphCodeError(c.name, "facebook.com", r.Status, int(info.Error.Code), int(info.Error.Subcode), info.Error.Message, false))
 		}
-		pe := newPlatformError(ReasonInvalidToken, r.status, reconnectHint, "%s says the token is no longer valid, so it cannot be renewed", c.name)
+		pe := newPlatformError(DetailInvalidToken, r.Status, reconnectHint, "%s says the token is no longer valid, so it cannot be renewed", c.name)
 		if info.ExpiresAt != nil {
 			if t := unixTime(*info.ExpiresAt); t != nil && !t.After(k.now()) {
-				pe.Reason = ReasonExpired
+				pe.Detail = DetailExpired
 			}
 		}
 		return nil, pe
@@ -230,7 +230,7 @@ func asPlatformError(err error) *PlatformError {
 	if pe, ok := err.(*PlatformError); ok {
 		return pe
 	}
-	return newPlatformError(ReasonUnknown, 0, "", "%s", err.Error())
+	return newPlatformError(DetailUnknown, 0, "", "%s", err.Error())
 }
 
 // ---- Instagram ----
@@ -268,13 +268,13 @@ func (k *checker) refreshInstagram(ctx context.Context, c *caller, p *backend.Pr
 	if err != nil {
 		return nil, err
 	}
-	if !r.ok() && tooYoung(r.body) {
+	if !r.OK() && tooYoung(r.Body) {
 		return nil, ErrTooSoon
 	}
-	if pe := graphError(c.name, "instagram.com", r.status, r.body); pe != nil {
+	if pe := graphError(c.name, "instagram.com", r.Status, r.Body); pe != nil {
 		return nil, k.fail(refused(p, pe), r)
 	}
-	if !r.ok() {
+	if !r.OK() {
 		return nil, k.fail(refused(p, statusError(c.name, r)), r)
 	}
 	var v exchangeReply
@@ -282,7 +282,7 @@ func (k *checker) refreshInstagram(ctx context.Context, c *caller, p *backend.Pr
 		return nil, err
 	}
 	if v.AccessToken == "" {
-		return nil, newPlatformError(ReasonBadResponse, r.status, "Try again later.", "%s did not send a renewed token", c.name)
+		return nil, newPlatformError(DetailBadResponse, r.Status, "Try again later.", "%s did not send a renewed token", c.name)
 	}
 	c.hide(v.AccessToken)
 	now := k.now()

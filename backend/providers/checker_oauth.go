@@ -1,17 +1,15 @@
 package providers
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"net/url"
-	"regexp"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/tokenwarden/tokenwarden/backend"
+	"github.com/tokenwarden/tokenwarden/backend/oauth"
 )
 
 // splitScopes splits a granted scope string; platforms use spaces (RFC
@@ -108,18 +106,18 @@ func splitChallenge(s string) []string {
 // words say the account is suspended or locked is a checkpoint; the rest
 // is statusError's.
 func (k *checker) bearerError(c *caller, p *backend.Provider, r *response) *PlatformError {
-	werr, wdesc := bearerChallenge(r.header.Get("WWW-Authenticate"))
-	_, msg, _ := parseErrorBody(r.body)
+	werr, wdesc := bearerChallenge(r.Header.Get("WWW-Authenticate"))
+	_, msg, _ := parseErrorBody(r.Body)
 	switch {
-	case r.status == 401 || strings.EqualFold(werr, "invalid_token"):
+	case r.Status == 401 || strings.EqualFold(werr, "invalid_token"):
 		detail := firstOf(wdesc, msg)
-		pe := newPlatformError(ReasonInvalidToken, r.status, reconnectHint, "%s", withDetail(c.name+" refused the token", detail))
+		pe := newPlatformError(DetailInvalidToken, r.Status, reconnectHint, "%s", withDetail(c.name+" refused the token", detail))
 		return refused(p, pe)
 	case strings.EqualFold(werr, "insufficient_scope"):
-		return newPlatformError(ReasonPermission, r.status, "Connect again and grant every permission asked for.",
+		return newPlatformError(DetailPermission, r.Status, "Connect again and grant every permission asked for.",
 			"%s", withDetail(c.name+" says the token lacks a permission", firstOf(wdesc, msg)))
-	case r.status == 403 && wordsCode(msg) == backend.ReasonCheckpoint:
-		return newPlatformError(ReasonCheckpoint, r.status, "Ask the account owner to log in on the platform's website and follow the steps shown, then connect again.",
+	case r.Status == 403 && wordsCode(msg) == backend.ReasonCheckpoint:
+		return newPlatformError(DetailCheckpoint, r.Status, "Ask the account owner to log in on the platform's website and follow the steps shown, then connect again.",
 			"%s", withDetail(c.name+" has restricted the account", msg))
 	}
 	return k.fail(refused(p, statusError(c.name, r)), r)
@@ -135,14 +133,14 @@ func (k *checker) validateBearer(ctx context.Context, c *caller, p *backend.Prov
 	if err != nil {
 		return nil, err
 	}
-	if !r.ok() {
+	if !r.OK() {
 		return nil, k.bearerError(c, p, r)
 	}
 	var obj map[string]json.RawMessage
 	if err := c.decode(r, &obj); err != nil {
 		return nil, err
 	}
-	return &backend.Validation{Valid: true, Identity: identityOf(r.body), Usage: usageOf(r.header, k.now())}, nil
+	return &backend.Validation{Valid: true, Identity: identityOf(r.Body), Usage: usageOf(r.Header, k.now())}, nil
 }
 
 // ---- Google ----
@@ -162,12 +160,12 @@ func (k *checker) validateGoogle(ctx context.Context, c *caller, p *backend.Prov
 	if err != nil {
 		return nil, err
 	}
-	if !r.ok() {
-		if code, _, _ := parseErrorBody(r.body); (r.status == 400 || r.status == 401) && code == "invalid_token" {
+	if !r.OK() {
+		if code, _, _ := parseErrorBody(r.Body); (r.Status == 400 || r.Status == 401) && code == "invalid_token" {
 			// tokeninfo answers the same for an expired and a revoked
 			// token. Access tokens live an hour, so expired is the likely
 			// one; renewing with the refresh token tells revoked apart.
-			return nil, newPlatformError(ReasonExpired, r.status, reconnectHint,
+			return nil, newPlatformError(DetailExpired, r.Status, reconnectHint,
 				"%s says the access token is no longer valid: it has expired or was revoked (Google does not say which; renewing it tells)", c.name)
 		}
 		return nil, k.fail(refused(p, statusError(c.name, r)), r)
@@ -184,11 +182,11 @@ func (k *checker) validateGoogle(ctx context.Context, c *caller, p *backend.Prov
 		return nil, err
 	}
 	if ti.Exp == 0 && ti.ExpiresIn == 0 && ti.Aud == "" && ti.Sub == "" {
-		return nil, newPlatformError(ReasonBadResponse, r.status, "Check introspect_url for this provider.",
+		return nil, newPlatformError(DetailBadResponse, r.Status, "Check introspect_url for this provider.",
 			"%s's token check did not describe the token", c.name)
 	}
 	now := k.now()
-	v := &backend.Validation{Valid: true, ExpiresAt: unixTime(ti.Exp), Scopes: splitScopes(ti.Scope), Usage: usageOf(r.header, now)}
+	v := &backend.Validation{Valid: true, ExpiresAt: unixTime(ti.Exp), Scopes: splitScopes(ti.Scope), Usage: usageOf(r.Header, now)}
 	if v.ExpiresAt == nil {
 		v.ExpiresAt = expiry(now, ti.ExpiresIn)
 	}
@@ -223,11 +221,11 @@ func (k *checker) introspect(ctx context.Context, c *caller, p *backend.Provider
 	if k.kind == "generic" {
 		form.Set("token_type_hint", "access_token")
 	}
-	r, err := k.postClient(ctx, c, p, creds, p.IntrospectURL, form, basic)
+	r, err := c.postClient(ctx, p, creds, p.IntrospectURL, form, basic)
 	if err != nil {
 		return nil, err
 	}
-	if !r.ok() {
+	if !r.OK() {
 		return nil, k.fail(introspectError(c.name, r), r)
 	}
 	var in introspection
@@ -235,7 +233,7 @@ func (k *checker) introspect(ctx context.Context, c *caller, p *backend.Provider
 		return nil, err
 	}
 	if in.Active == nil {
-		return nil, newPlatformError(ReasonBadResponse, r.status, "Check introspect_url for this provider.",
+		return nil, newPlatformError(DetailBadResponse, r.Status, "Check introspect_url for this provider.",
 			"%s's introspection reply does not say whether the token is active", c.name)
 	}
 	now := k.now()
@@ -243,7 +241,7 @@ func (k *checker) introspect(ctx context.Context, c *caller, p *backend.Provider
 	if in.Exp > 0 {
 		exp = unixTime(in.Exp)
 	}
-	v := &backend.Validation{Valid: *in.Active, ExpiresAt: exp, Scopes: splitScopes(in.Scope), Usage: usageOf(r.header, now)}
+	v := &backend.Validation{Valid: *in.Active, ExpiresAt: exp, Scopes: splitScopes(in.Scope), Usage: usageOf(r.Header, now)}
 	if id := firstOf(string(in.Sub), in.Username); id != "" {
 		v.Identity = &backend.Identity{ExternalID: id, Handle: in.Username}
 	}
@@ -272,12 +270,12 @@ func (k *checker) introspect(ctx context.Context, c *caller, p *backend.Provider
 // authenticates the client, not the token: 400 and 401 say the app's
 // credentials are wrong or missing, never that the token is bad.
 func introspectError(name string, r *response) *PlatformError {
-	code, msg, _ := parseErrorBody(r.body)
+	code, msg, _ := parseErrorBody(r.Body)
 	switch {
-	case r.status >= 500 || r.status == 429 || isHTML(r.body):
+	case r.Status >= 500 || r.Status == 429 || oauth.LooksLikeHTML(r.Body):
 		return statusError(name, r)
-	case r.status == 400 || r.status == 401 || r.status == 403 || code == "invalid_client" || code == "unauthorized_client":
-		return newPlatformError(ReasonAppConfig, r.status, "Check the client id and secret saved for this provider.",
+	case r.Status == 400 || r.Status == 401 || r.Status == 403 || code == "invalid_client" || code == "unauthorized_client":
+		return newPlatformError(DetailAppConfig, r.Status, "Check the client id and secret saved for this provider.",
 			"%s", withDetail(name+" refused to check the token with this app's credentials", msg))
 	}
 	return statusError(name, r)
@@ -309,7 +307,7 @@ func (k *checker) validateGeneric(ctx context.Context, c *caller, p *backend.Pro
 	}
 	switch {
 	case p.IntrospectURL != "":
-		return k.introspect(ctx, c, p, creds, token, useBasic(p, creds))
+		return k.introspect(ctx, c, p, creds, token, oauth.BasicAuth(p, creds))
 	case p.IdentityURL != "":
 		return k.validateBearer(ctx, c, p, token)
 	}
@@ -335,7 +333,7 @@ func (k *checker) validateX(ctx context.Context, c *caller, p *backend.Provider,
 	if err != nil {
 		return nil, err
 	}
-	if !r.ok() {
+	if !r.OK() {
 		return nil, k.bearerError(c, p, r)
 	}
 	var v struct {
@@ -354,14 +352,14 @@ func (k *checker) validateX(ctx context.Context, c *caller, p *backend.Provider,
 	}
 	if v.Data == nil || v.Data.ID == "" {
 		if len(v.Errors) > 0 {
-			return nil, newPlatformError(ReasonUnknown, r.status, "",
+			return nil, newPlatformError(DetailUnknown, r.Status, "",
 				"%s", withDetail(c.name+" did not return the account", firstOf(v.Errors[0].Detail, v.Errors[0].Title)))
 		}
-		return nil, noIdentity(c.name, r.status)
+		return nil, noIdentity(c.name, r.Status)
 	}
 	return &backend.Validation{
 		Valid:    true,
-		Usage:    usageOf(r.header, k.now()),
+		Usage:    usageOf(r.Header, k.now()),
 		Identity: &backend.Identity{ExternalID: string(v.Data.ID), Name: v.Data.Name, Handle: v.Data.Username},
 	}, nil
 }
@@ -402,264 +400,14 @@ func (k *checker) validateTikTok(ctx context.Context, c *caller, p *backend.Prov
 		return nil, err
 	}
 	if v.Data.User.OpenID == "" {
-		return nil, noIdentity(c.name, r.status)
+		return nil, noIdentity(c.name, r.Status)
 	}
 	user := v.Data.User
 	return &backend.Validation{
 		Valid:    true,
-		Usage:    usageOf(r.header, k.now()),
+		Usage:    usageOf(r.Header, k.now()),
 		Identity: &backend.Identity{ExternalID: user.OpenID, Name: user.DisplayName, PictureURL: user.AvatarURL},
 	}, nil
 }
 
 // ---- The refresh_token grant (RFC 6749 §6) ----
-
-// useBasic says whether the client authenticates with HTTP Basic: when
-// client_auth says basic, or says nothing and there is a secret (RFC 6749
-// §2.3.1: servers must support Basic). Without a secret the client_id goes
-// in the body (public client).
-func useBasic(p *backend.Provider, creds backend.Credentials) bool {
-	if creds.ClientSecret == "" {
-		return false
-	}
-	switch p.ClientAuth {
-	case "basic":
-		return true
-	case "":
-		return p.ClientIDParam == "" || p.ClientIDParam == "client_id"
-	}
-	return false
-}
-
-// postClient posts form with the client's credentials: HTTP Basic, or the
-// client id (under client_id_param: TikTok's client_key) and secret in the
-// body.
-func (k *checker) postClient(ctx context.Context, c *caller, p *backend.Provider, creds backend.Credentials, rawURL string, form url.Values, basic bool) (*response, error) {
-	f := url.Values{}
-	for key, v := range form {
-		f[key] = v
-	}
-	if basic {
-		return c.postForm(ctx, rawURL, f, creds.ClientID, creds.ClientSecret)
-	}
-	idParam := "client_id"
-	if p.ClientIDParam != "" {
-		idParam = p.ClientIDParam
-	}
-	if creds.ClientID != "" {
-		f.Set(idParam, creds.ClientID)
-	}
-	if creds.ClientSecret != "" {
-		f.Set("client_secret", creds.ClientSecret)
-	}
-	return c.postForm(ctx, rawURL, f, "", "")
-}
-
-// tokenReply is a token endpoint's answer. TikTok says refresh_expires_in,
-// LinkedIn and Pinterest refresh_token_expires_in.
-type tokenReply struct {
-	AccessToken           string  `json:"access_token"`
-	RefreshToken          string  `json:"refresh_token"`
-	ExpiresIn             flexInt `json:"expires_in"`
-	RefreshExpiresIn      flexInt `json:"refresh_expires_in"`
-	RefreshTokenExpiresIn flexInt `json:"refresh_token_expires_in"`
-	RefreshTokenExpiresAt flexInt `json:"refresh_token_expires_at"`
-	Scope                 string  `json:"scope"`
-}
-
-// refreshGrant renews the tokens with the refresh_token grant at
-// p.TokenURL. The Grant's RefreshToken is the new one when the platform
-// rotated it, "" when it sent none (keep the old one).
-func (k *checker) refreshGrant(ctx context.Context, c *caller, p *backend.Provider, creds backend.Credentials, refresh string) (*backend.Grant, error) {
-	p, err := k.resolve(ctx, p, p.TokenURL)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := endpoint(p.TokenURL, "", nil); err != nil {
-		return nil, missingURL(p, "token_url")
-	}
-	form := url.Values{"grant_type": {"refresh_token"}, "refresh_token": {refresh}}
-	basic := useBasic(p, creds)
-	r, err := k.postClient(ctx, c, p, creds, p.TokenURL, form, basic)
-	if err != nil {
-		return nil, err
-	}
-	if basic && p.ClientAuth == "" && (r.status == 400 || r.status == 401) {
-		// client_auth unset: like x/oauth2's auto-detection, a server
-		// that refuses Basic gets the credentials in the body. A refused
-		// client authentication consumed no refresh token.
-		if code, _, _ := parseErrorBody(r.body); r.status == 401 || code == "invalid_client" || code == "unauthorized_client" {
-			if r, err = k.postClient(ctx, c, p, creds, p.TokenURL, form, false); err != nil {
-				return nil, err
-			}
-		}
-	}
-	var tr tokenReply
-	if r.ok() && json.Unmarshal(bytes.TrimSpace(r.body), &tr) == nil && tr.AccessToken != "" {
-		c.hide(tr.AccessToken, tr.RefreshToken)
-		now := k.now()
-		g := &backend.Grant{
-			AccessToken:  tr.AccessToken,
-			RefreshToken: tr.RefreshToken,
-			ExpiresAt:    expiry(now, tr.ExpiresIn),
-			Scopes:       splitScopes(tr.Scope),
-		}
-		if g.ExpiresAt == nil && p.Lifetimes.Access > 0 {
-			t := now.Add(p.Lifetimes.Access).UTC()
-			g.ExpiresAt = &t
-		}
-		switch {
-		case tr.RefreshExpiresIn > 0:
-			g.RefreshExpiresAt = expiry(now, tr.RefreshExpiresIn)
-		case tr.RefreshTokenExpiresIn > 0:
-			g.RefreshExpiresAt = expiry(now, tr.RefreshTokenExpiresIn)
-		case tr.RefreshTokenExpiresAt > 0:
-			g.RefreshExpiresAt = unixTimeAny(tr.RefreshTokenExpiresAt)
-		}
-		return g, nil
-	}
-	return nil, k.fail(grantError(c, r), r)
-}
-
-// reAADSTS finds a Microsoft identity platform error code in a description.
-var reAADSTS = regexp.MustCompile(`AADSTS(\d+)`)
-
-// aadCodes are Microsoft identity platform errors on the refresh_token
-// grant, by reason (learn.microsoft.com/entra/identity-platform/reference-error-codes).
-var aadCodes = map[int]string{
-	// The refresh token expired: unused for 90 days (700082, older
-	// 70008), past its maximum lifetime (700081), or a 24-hour SPA token
-	// (700084).
-	700082: backend.ReasonExpired, 70008: backend.ReasonExpired, 700081: backend.ReasonExpired, 700084: backend.ReasonExpired,
-	// The grant ended with a password change or reset (50173: "the
-	// provided grant has expired due to it being revoked ... the user
-	// might have changed or reset their password"; 50133: session invalid
-	// due to expiration or recent password change; 50055: password expired).
-	50173: backend.ReasonPasswordChanged, 50133: backend.ReasonPasswordChanged, 50055: backend.ReasonPasswordChanged,
-	// The user must sign in interactively: MFA (50076, 50079, 50074,
-	// 50072), sign-in frequency (70043), external challenge (50158),
-	// account locked (50053) or disabled (50057), Conditional Access block
-	// (53003).
-	50076: backend.ReasonCheckpoint, 50079: backend.ReasonCheckpoint, 50074: backend.ReasonCheckpoint, 50072: backend.ReasonCheckpoint,
-	70043: backend.ReasonCheckpoint, 50158: backend.ReasonCheckpoint, 50053: backend.ReasonCheckpoint, 50057: backend.ReasonCheckpoint,
-	53003: backend.ReasonCheckpoint,
-	// Consent was withdrawn.
-	65001: backend.ReasonRevoked,
-	// The app: wrong (7000215) or expired (7000222) secret, secret
-	// required (7000218), app not found (700016) or disabled (70001).
-	7000215: backend.ReasonAppMisconfigured, 7000222: backend.ReasonAppMisconfigured, 7000218: backend.ReasonAppMisconfigured,
-	700016: backend.ReasonAppMisconfigured, 70001: backend.ReasonAppMisconfigured,
-}
-
-// aadCode returns the first AADSTS code of a Microsoft error reply, from
-// error_codes or the description; 0 when there is none.
-func aadCode(body []byte, desc string) int {
-	var b struct {
-		ErrorCodes []int `json:"error_codes"`
-	}
-	if json.Unmarshal(body, &b) == nil && len(b.ErrorCodes) > 0 {
-		return b.ErrorCodes[0]
-	}
-	if m := reAADSTS.FindStringSubmatch(desc); m != nil {
-		n, _ := strconv.Atoi(m[1])
-		return n
-	}
-	return 0
-}
-
-// grantError words a failed refresh_token grant.
-//
-//   - invalid_grant is a refusal of the refresh token: revoked, unless the
-//     words say expired or password; Google's "Token has been expired or
-//     revoked." is revoked (a Google app in Testing mode loses its refresh
-//     tokens after 7 days the same way: the monitor tells that case apart
-//     by timing). Google's error_subtype invalid_rapt asks the user to
-//     sign in again (checkpoint).
-//   - X answers a used or revoked refresh token with invalid_request
-//     "Value passed for the token was invalid.": revoked.
-//   - invalid_client, unauthorized_client and a bare 401 are the app's
-//     credentials: app_misconfigured.
-//   - Microsoft's AADSTS codes are read first (aadCodes).
-func grantError(c *caller, r *response) *PlatformError {
-	name := c.name
-	if r.status >= 500 {
-		return statusError(name, r)
-	}
-	if r.ok() && len(bytes.TrimSpace(r.body)) > 0 && !isHTML(r.body) {
-		var probe map[string]json.RawMessage
-		if json.Unmarshal(bytes.TrimSpace(r.body), &probe) != nil {
-			return newPlatformError(ReasonBadResponse, r.status, "Try again later; if it keeps happening, check this provider's token_url.",
-				"%s sent a reply that is not valid JSON", name)
-		}
-		if _, hasErr := probe["error"]; !hasErr {
-			return newPlatformError(ReasonBadResponse, r.status, "Try again later.", "%s did not send a new access token", name)
-		}
-	}
-	trimmed := bytes.TrimSpace(r.body)
-	if len(trimmed) == 0 || isHTML(trimmed) {
-		if r.status == 401 {
-			return newPlatformError(ReasonAppConfig, r.status, "Check the client id and secret saved for this provider.",
-				"%s does not accept the app's client id or secret", name)
-		}
-		if r.ok() {
-			if len(trimmed) == 0 {
-				return newPlatformError(ReasonBadResponse, r.status, "Try again later.", "%s sent an empty reply", name)
-			}
-			return newPlatformError(ReasonBadResponse, r.status, "Check this provider's token_url; a proxy or captive portal may also be in the way.",
-				"%s sent a web page instead of data", name)
-		}
-		return statusError(name, r)
-	}
-	code, msg, _ := parseErrorBody(r.body)
-	var sub struct {
-		Subtype string `json:"error_subtype"`
-	}
-	_ = json.Unmarshal(r.body, &sub)
-	lc, lmsg := strings.ToLower(code), strings.ToLower(msg)
-	refusedGrant := func(code string) *PlatformError {
-		return newPlatformError(ReasonInvalidToken, r.status, reconnectHint,
-			"%s", withDetail(name+" refused to renew the token", msg)).as(code)
-	}
-	if ac, ok := aadCodes[aadCode(r.body, msg)]; ok {
-		if ac == backend.ReasonAppMisconfigured {
-			return newPlatformError(ReasonAppConfig, r.status, "Check the client id and secret saved for this provider; secrets of Microsoft apps expire.",
-				"%s", withDetail(name+" does not accept the app's credentials", msg))
-		}
-		if ac == backend.ReasonCheckpoint {
-			return newPlatformError(ReasonCheckpoint, r.status, "Ask the account owner to sign in once on the platform's website, then connect again.",
-				"%s", withDetail(name+" wants the account owner to sign in again", msg))
-		}
-		return refusedGrant(ac)
-	}
-	switch {
-	case lc == "invalid_grant" && sub.Subtype == "invalid_rapt":
-		return newPlatformError(ReasonCheckpoint, r.status, "Ask the account owner to sign in again: their organization requires it from time to time.",
-			"%s", withDetail(name+" wants the account owner to sign in again", msg))
-	case lc == "invalid_client" || lc == "unauthorized_client" || (r.status == 401 && lc != "invalid_grant"):
-		return newPlatformError(ReasonAppConfig, r.status, "Check the client id and secret saved for this provider.",
-			"%s", withDetail(name+" does not accept the app's client id or secret", msg))
-	case lc == "invalid_grant":
-		code := wordsCode(msg)
-		if code != backend.ReasonExpired && code != backend.ReasonPasswordChanged && code != backend.ReasonCheckpoint {
-			code = backend.ReasonRevoked
-		}
-		return refusedGrant(code)
-	case lc == "invalid_request" && strings.Contains(lmsg, "token") && (strings.Contains(lmsg, "invalid") || strings.Contains(lmsg, "expired") || strings.Contains(lmsg, "revoked")):
-		return refusedGrant(backend.ReasonRevoked)
-	case lc == "interaction_required" || lc == "login_required":
-		return newPlatformError(ReasonCheckpoint, r.status, "Ask the account owner to sign in once on the platform's website, then connect again.",
-			"%s", withDetail(name+" wants the account owner to sign in again", msg))
-	case lc == "invalid_scope" || lc == "consent_required":
-		return newPlatformError(ReasonPermission, r.status, "Connect again and grant every permission asked for.",
-			"%s", withDetail(name+" no longer grants a permission the token had", msg))
-	case r.status == 429 || lc == "rate_limit_exceeded" || lc == "slow_down":
-		return newPlatformError(ReasonRateLimited, r.status, "Wait a few minutes and try again.",
-			"%s is limiting requests from this app right now", name)
-	case lc == "temporarily_unavailable" || lc == "server_error" || lc == "internal_error":
-		return newPlatformError(ReasonUnavailable, r.status, "Try again later.", "%s had a temporary problem", name)
-	case r.ok():
-		return newPlatformError(ReasonUnknown, r.status, "",
-			"%s", withDetail(fmt.Sprintf("%s refused to renew the token with error %s", name, quote(code)), msg))
-	}
-	return statusError(name, r)
-}

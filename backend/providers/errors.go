@@ -1,11 +1,9 @@
 package providers
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net"
 	"strings"
 	"time"
 	"unicode"
@@ -14,35 +12,37 @@ import (
 	"github.com/tokenwarden/tokenwarden/backend/oauth"
 )
 
-// Reasons say why a platform call failed, in more detail than the eleven
-// backend.Reason* codes: every PlatformError has one (DetailOf), and maps
-// to one backend code (Reason, PlatformError.ReasonCode). Monitoring stores
-// the backend code; these details are for logs and tests.
+// Details say which of a platform's failures a call met, finer than the
+// reason codes (Facebook's 458 and 467 are both revoked): every
+// PlatformError has one (DetailOf). They are not reason codes: each maps to
+// one, in one place (backendReason, PlatformError.ReasonCode), and only
+// that is recorded or shown; details decide this package's own wording and
+// what needs a reconnect.
 const (
-	ReasonInvalidToken    = "invalid_token"    // the token is not valid (revoked, malformed, expired without detail)
-	ReasonExpired         = "expired"          // the token's time ran out
-	ReasonPasswordChanged = "password_changed" // the owner changed the password (Facebook 460)
-	ReasonAppRemoved      = "app_removed"      // the owner removed the app (Facebook 458)
-	ReasonCheckpoint      = "checkpoint"       // the account is locked behind a security check (Facebook 459)
-	ReasonUnconfirmed     = "unconfirmed_user" // the account is not confirmed (Facebook 464)
-	ReasonLoggedOut       = "logged_out"       // the owner logged out or the session ended (Facebook 467)
-	ReasonRoleLost        = "role_lost"        // the login lost its role on the Page (Facebook 492)
-	ReasonPermission      = "permission_missing"
-	ReasonRateLimited     = "rate_limited"
-	ReasonAppConfig       = "app_config"   // the developer app or its credentials are refused
-	ReasonUnavailable     = "unavailable"  // network failure, timeout or server error
-	ReasonBadResponse     = "bad_response" // empty, HTML, non-JSON or oversized reply
-	ReasonTooSoon         = "too_soon"     // the platform will not renew the token yet (ErrTooSoon)
-	ReasonUnknown         = "unknown"
+	DetailInvalidToken    = "invalid_token"    // the token is not valid (revoked, malformed, expired without detail)
+	DetailExpired         = "expired"          // the token's time ran out
+	DetailPasswordChanged = "password_changed" // the owner changed the password (Facebook 460)
+	DetailAppRemoved      = "app_removed"      // the owner removed the app (Facebook 458)
+	DetailCheckpoint      = "checkpoint"       // the account is locked behind a security check (Facebook 459)
+	DetailUnconfirmed     = "unconfirmed_user" // the account is not confirmed (Facebook 464)
+	DetailLoggedOut       = "logged_out"       // the owner logged out or the session ended (Facebook 467)
+	DetailRoleLost        = "role_lost"        // the login lost its role on the Page (Facebook 492)
+	DetailPermission      = "permission_missing"
+	DetailRateLimited     = "rate_limited"
+	DetailAppConfig       = "app_config"   // the developer app or its credentials are refused
+	DetailUnavailable     = "unavailable"  // network failure, timeout or server error
+	DetailBadResponse     = "bad_response" // empty, HTML, non-JSON or oversized reply
+	DetailTooSoon         = "too_soon"     // the platform will not renew the token yet (ErrTooSoon)
+	DetailUnknown         = "unknown"
 )
 
 // PlatformError is a failed platform call: a user-facing *backend.Error
-// (reached with errors.As), a detailed Reason, the backend reason code
-// (ReasonCode) and how long the platform asked to wait (RetryAfter).
+// (reached with errors.As), its Detail, the reason code (ReasonCode) and
+// how long the platform asked to wait (RetryAfter).
 type PlatformError struct {
-	// Reason is this package's detailed reason (ReasonExpired,
-	// ReasonAppRemoved, ...); ReasonCode gives the backend code.
-	Reason string
+	// Detail is which failure it was (DetailExpired, DetailAppRemoved, ...);
+	// ReasonCode gives the reason code.
+	Detail string
 	// Status is the HTTP status, 0 when no response arrived.
 	Status int
 	Err    *backend.Error
@@ -51,7 +51,7 @@ type PlatformError struct {
 	// estimated_time_to_regain_access); 0 when it did not say.
 	RetryAfter time.Duration
 	// code is the backend reason code when the call site knows better than
-	// the default mapping of Reason (see ReasonCode).
+	// the default mapping of Detail (see ReasonCode).
 	code string
 }
 
@@ -64,7 +64,7 @@ func (e *PlatformError) ReasonCode() string {
 	if e.code != "" {
 		return e.code
 	}
-	return backendReason(e.Reason, e.Status)
+	return backendReason(e.Detail, e.Status)
 }
 
 // as sets the backend reason code and returns e.
@@ -73,7 +73,7 @@ func (e *PlatformError) as(code string) *PlatformError {
 	return e
 }
 
-// backendReason maps a detailed reason to a backend reason code.
+// backendReason maps a detail to its reason code: the one place it is done.
 //
 //   - invalid_token (refused without saying why) reads as revoked; call
 //     sites that know the token is short-lived say expired instead
@@ -89,101 +89,44 @@ func (e *PlatformError) as(code string) *PlatformError {
 //     never mark one invalid, and it is retried like a server error. A
 //     wrong URL in providers.yaml shows the same way; its message says to
 //     check the URLs.
-func backendReason(reason string, status int) string {
-	switch reason {
-	case ReasonExpired:
+func backendReason(detail string, status int) string {
+	switch detail {
+	case DetailExpired:
 		return backend.ReasonExpired
-	case ReasonPasswordChanged:
+	case DetailPasswordChanged:
 		return backend.ReasonPasswordChanged
-	case ReasonInvalidToken, ReasonAppRemoved, ReasonLoggedOut:
+	case DetailInvalidToken, DetailAppRemoved, DetailLoggedOut:
 		return backend.ReasonRevoked
-	case ReasonCheckpoint, ReasonUnconfirmed:
+	case DetailCheckpoint, DetailUnconfirmed:
 		return backend.ReasonCheckpoint
-	case ReasonRoleLost:
+	case DetailRoleLost:
 		return backend.ReasonPermissionLost
-	case ReasonPermission:
+	case DetailPermission:
 		return backend.ReasonScopeMissing
-	case ReasonRateLimited, ReasonTooSoon:
+	case DetailRateLimited, DetailTooSoon:
 		return backend.ReasonRateLimited
-	case ReasonAppConfig:
+	case DetailAppConfig:
 		return backend.ReasonAppMisconfigured
-	case ReasonUnavailable:
+	case DetailUnavailable:
 		if status == 0 {
 			return backend.ReasonNetwork
 		}
 		return backend.ReasonProviderDown
-	case ReasonBadResponse:
+	case DetailBadResponse:
 		return backend.ReasonProviderDown
-	}
-	return backend.ReasonUnknown
-}
-
-// backendCodes are the eleven reason codes.
-var backendCodes = map[string]bool{
-	backend.ReasonExpired: true, backend.ReasonPasswordChanged: true, backend.ReasonRevoked: true,
-	backend.ReasonPermissionLost: true, backend.ReasonScopeMissing: true, backend.ReasonCheckpoint: true,
-	backend.ReasonRateLimited: true, backend.ReasonAppMisconfigured: true, backend.ReasonNetwork: true,
-	backend.ReasonProviderDown: true, backend.ReasonUnknown: true,
-}
-
-// Reason returns the backend reason code (one of the eleven
-// backend.Reason* codes) of any error: a *PlatformError's ReasonCode, an
-// error from backend/oauth mapped to the nearest code, network and context
-// errors as network, any other error with a ReasonCode() method that gives
-// a backend code, and unknown for the rest. It returns "" for nil.
-//
-// backend.ErrNoRefresh is not a failure and reads as unknown: test for it
-// with errors.Is first. ErrTooSoon reads as rate_limited, so a caller that
-// only looks at the code waits and tries again instead of marking the token
-// invalid.
-func Reason(err error) string {
-	if err == nil {
-		return ""
-	}
-	var pe *PlatformError
-	if errors.As(err, &pe) {
-		return pe.ReasonCode()
-	}
-	if r := oauth.ReasonOf(err); r != "" {
-		return oauthReason(r)
-	}
-	var rc interface{ ReasonCode() string }
-	if errors.As(err, &rc) && backendCodes[rc.ReasonCode()] {
-		return rc.ReasonCode()
-	}
-	var ne net.Error
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne) {
-		return backend.ReasonNetwork
-	}
-	return backend.ReasonUnknown
-}
-
-// oauthReason maps a backend/oauth reason to a backend reason code.
-func oauthReason(r oauth.Reason) string {
-	switch r {
-	case oauth.ReasonNetwork, oauth.ReasonTimeout, oauth.ReasonCancelled:
-		return backend.ReasonNetwork
-	case oauth.ReasonServerError, oauth.ReasonMalformedResponse:
-		return backend.ReasonProviderDown
-	case oauth.ReasonInvalidClient, oauth.ReasonConfig, oauth.ReasonDiscovery, oauth.ReasonRedirectURIMismatch:
-		return backend.ReasonAppMisconfigured
-	case oauth.ReasonInvalidGrant, oauth.ReasonInvalidToken:
-		return backend.ReasonRevoked
-	case oauth.ReasonInvalidScope:
-		return backend.ReasonScopeMissing
 	}
 	return backend.ReasonUnknown
 }
 
 // fromOAuth turns an error from backend/oauth into a *PlatformError with
-// the same words and the mapped reason code.
+// the same words and its reason code (oauth.Reason.Code, the one mapping).
 func fromOAuth(err error) error {
 	r := oauth.ReasonOf(err)
 	var be *backend.Error
 	if r == "" || !errors.As(err, &be) {
 		return err
 	}
-	return (&PlatformError{Reason: string(r), Err: be}).as(oauthReason(r))
+	return (&PlatformError{Detail: string(r), Err: be}).as(r.Code())
 }
 
 // RetryAfter returns how long the platform asked to wait before trying
@@ -206,31 +149,27 @@ func RetryAfter(err error) time.Duration {
 // is rate_limited so that callers that only read Reason never count it
 // against the token.
 var ErrTooSoon = &PlatformError{
-	Reason: ReasonTooSoon,
+	Detail: DetailTooSoon,
 	Err: backend.Errorf(backend.EUNAVAILABLE, "This token is too new to renew: the platform renews tokens once they are at least 24 hours old.").
 		WithHint("Nothing to do: it is renewed later."),
 }
 
 // NeedsReconnect says whether the account owner must connect again.
 func (e *PlatformError) NeedsReconnect() bool {
-	switch e.Reason {
-	case ReasonInvalidToken, ReasonExpired, ReasonPasswordChanged, ReasonAppRemoved,
-		ReasonCheckpoint, ReasonUnconfirmed, ReasonLoggedOut, ReasonRoleLost:
+	switch e.Detail {
+	case DetailInvalidToken, DetailExpired, DetailPasswordChanged, DetailAppRemoved,
+		DetailCheckpoint, DetailUnconfirmed, DetailLoggedOut, DetailRoleLost:
 		return true
 	}
 	return false
 }
 
-// ReasonOf is Reason under the name backend.Checker's documentation uses:
-// the backend reason code of any error, "" for nil.
-func ReasonOf(err error) string { return Reason(err) }
-
 // DetailOf returns the detailed Reason of a PlatformError in err's chain
-// (ReasonAppRemoved, ReasonBadResponse, ...), or "".
+// (DetailAppRemoved, DetailBadResponse, ...), or "".
 func DetailOf(err error) string {
 	var pe *PlatformError
 	if errors.As(err, &pe) {
-		return pe.Reason
+		return pe.Detail
 	}
 	return ""
 }
@@ -238,20 +177,20 @@ func DetailOf(err error) string {
 const reconnectHint = "Connect the account again."
 
 // codeFor is the backend error code that goes with a reason.
-func codeFor(reason string) string {
-	switch reason {
-	case ReasonRateLimited, ReasonUnavailable, ReasonBadResponse, ReasonUnknown, ReasonTooSoon:
+func codeFor(detail string) string {
+	switch detail {
+	case DetailRateLimited, DetailUnavailable, DetailBadResponse, DetailUnknown, DetailTooSoon:
 		return backend.EUNAVAILABLE
 	}
 	return backend.EINVALID
 }
 
-func newPlatformError(reason string, status int, hint, format string, args ...any) *PlatformError {
-	e := backend.Errorf(codeFor(reason), format, args...)
+func newPlatformError(detail string, status int, hint, format string, args ...any) *PlatformError {
+	e := backend.Errorf(codeFor(detail), format, args...)
 	if hint != "" {
 		e = e.WithHint(hint)
 	}
-	return &PlatformError{Reason: reason, Status: status, Err: e}
+	return &PlatformError{Detail: detail, Status: status, Err: e}
 }
 
 // quote shows a platform's own message: one line, at most 160 characters.
@@ -288,26 +227,6 @@ type graphErrorBody struct {
 	} `json:"error"`
 }
 
-// FacebookError maps a Graph API error body, such as
-// {"error":{"message":"…","type":"OAuthException","code":190,"error_subcode":460}},
-// to plain words and a Reason. It returns nil and "" when body holds no
-// Graph error.
-func FacebookError(body []byte) (*backend.Error, string) {
-	if pe := graphError("Facebook", "facebook.com", 0, body); pe != nil {
-		return pe.Err, pe.Reason
-	}
-	return nil, ""
-}
-
-// InstagramError is FacebookError for the Instagram Graph API, which uses
-// the same error shape and codes.
-func InstagramError(body []byte) (*backend.Error, string) {
-	if pe := graphError("Instagram", "instagram.com", 0, body); pe != nil {
-		return pe.Err, pe.Reason
-	}
-	return nil, ""
-}
-
 // graphError maps a Graph error body; site is where the owner logs in.
 func graphError(name, site string, status int, body []byte) *PlatformError {
 	var b graphErrorBody
@@ -330,47 +249,47 @@ func graphCodeError(name, site string, status, code, sub int, msg string, transi
 	case code == 190 || code == 102:
 		switch sub {
 		case 458:
-			return newPlatformError(ReasonAppRemoved, status, "Ask the owner to connect the account again if they still want it managed.",
+			return newPlatformError(DetailAppRemoved, status, "Ask the owner to connect the account again if they still want it managed.",
 				"The account owner removed this app in their %s settings", name)
 		case 459:
-			return newPlatformError(ReasonCheckpoint, status, "Ask the account owner to log in at "+site+" and follow the steps shown, then connect again.",
+			return newPlatformError(DetailCheckpoint, status, "Ask the account owner to log in at "+site+" and follow the steps shown, then connect again.",
 				"%s has locked the account until its owner logs in and passes a security check", name)
 		case 460:
-			return newPlatformError(ReasonPasswordChanged, status, reconnectHint,
+			return newPlatformError(DetailPasswordChanged, status, reconnectHint,
 				"%s ended the connection because the account's password was changed", name)
 		case 463:
-			return newPlatformError(ReasonExpired, status, reconnectHint, "The %s token has expired", name)
+			return newPlatformError(DetailExpired, status, reconnectHint, "The %s token has expired", name)
 		case 464:
-			return newPlatformError(ReasonUnconfirmed, status, "Ask the account owner to confirm their email address or phone number, then connect again.",
+			return newPlatformError(DetailUnconfirmed, status, "Ask the account owner to confirm their email address or phone number, then connect again.",
 				"The %s account is not confirmed yet", name)
 		case 467:
-			return newPlatformError(ReasonLoggedOut, status, reconnectHint,
+			return newPlatformError(DetailLoggedOut, status, reconnectHint,
 				"The %s token is no longer valid: the owner logged out or %s ended the session", name, name)
 		case 492:
 			// "User associated with the Page access token does not have an
 			// appropriate role on the Page."
-			return newPlatformError(ReasonRoleLost, status, "Ask the client to give the login its role on the Page back, then connect again.",
+			return newPlatformError(DetailRoleLost, status, "Ask the client to give the login its role on the Page back, then connect again.",
 				"The login no longer has a role on this %s Page", name)
 		}
 		if strings.Contains(lower, "log in to www.instagram.com") || strings.Contains(lower, "checkpoint") {
-			return newPlatformError(ReasonCheckpoint, status, "Ask the account owner to log in at "+site+" and follow the steps shown, then connect again.",
+			return newPlatformError(DetailCheckpoint, status, "Ask the account owner to log in at "+site+" and follow the steps shown, then connect again.",
 				"%s has locked the account until its owner logs in and passes a security check", name)
 		}
 		if strings.Contains(lower, "has expired") || strings.Contains(lower, "session has expired") {
-			return newPlatformError(ReasonExpired, status, reconnectHint, "The %s token has expired", name)
+			return newPlatformError(DetailExpired, status, reconnectHint, "The %s token has expired", name)
 		}
-		return newPlatformError(ReasonInvalidToken, status, reconnectHint, "%s says the token is not valid", name)
+		return newPlatformError(DetailInvalidToken, status, reconnectHint, "%s says the token is not valid", name)
 	case code == 4 || code == 17 || code == 32 || code == 341 || code == 613 || (code >= 80001 && code <= 80099):
-		return newPlatformError(ReasonRateLimited, status, "Wait up to an hour and try again.",
+		return newPlatformError(DetailRateLimited, status, "Wait up to an hour and try again.",
 			"%s is limiting requests from this app right now", name)
 	case code == 10 || (code >= 200 && code <= 299):
-		return newPlatformError(ReasonPermission, status,
+		return newPlatformError(DetailPermission, status,
 			"In the Meta app dashboard check that the app has Advanced Access to the permissions it asks for, then connect again and grant them all.",
 			"%s says the app lacks a permission for this (error %d)", name, code)
 	case code == 1 || code == 2 || transient:
-		return newPlatformError(ReasonUnavailable, status, "Try again in a few minutes.", "%s had a temporary problem", name)
+		return newPlatformError(DetailUnavailable, status, "Try again in a few minutes.", "%s had a temporary problem", name)
 	}
-	return newPlatformError(ReasonUnknown, status, "",
+	return newPlatformError(DetailUnknown, status, "",
 		"%s", withDetail(fmt.Sprintf("%s answered with error %d", name, code), msg))
 }
 
@@ -441,47 +360,47 @@ func parseErrorBody(body []byte) (code, msg, reason string) {
 // statusError words a failed HTTP reply from an OAuth, OpenID or REST
 // endpoint.
 func statusError(name string, r *response) *PlatformError {
-	if isHTML(r.body) && r.status < 500 {
-		return newPlatformError(ReasonBadResponse, r.status, "Check this provider's URLs; a proxy or captive portal may also be in the way.",
-			"%s answered with a web page (HTTP %d) instead of data", name, r.status)
+	if oauth.LooksLikeHTML(r.Body) && r.Status < 500 {
+		return newPlatformError(DetailBadResponse, r.Status, "Check this provider's URLs; a proxy or captive portal may also be in the way.",
+			"%s answered with a web page (HTTP %d) instead of data", name, r.Status)
 	}
-	code, msg, reason := parseErrorBody(r.body)
+	code, msg, reason := parseErrorBody(r.Body)
 	lc := strings.ToLower(code)
 	switch {
 	case reason == "client-not-enrolled":
-		return newPlatformError(ReasonAppConfig, r.status, "In the developer portal attach the app to a Project with an access tier that includes this endpoint.",
+		return newPlatformError(DetailAppConfig, r.Status, "In the developer portal attach the app to a Project with an access tier that includes this endpoint.",
 			"%s says this app is not enrolled for this endpoint", name)
 	case lc == "invalid_client" || lc == "unauthorized_client":
-		return newPlatformError(ReasonAppConfig, r.status, "Check the client id and secret saved for this provider.",
+		return newPlatformError(DetailAppConfig, r.Status, "Check the client id and secret saved for this provider.",
 			"%s", withDetail(name+" does not accept the app's client id or secret", msg))
-	case lc == "invalid_grant" || lc == "invalid_token" || lc == "invalidauthenticationtoken" || lc == "unauthenticated" || r.status == 401:
-		return newPlatformError(ReasonInvalidToken, r.status, reconnectHint,
+	case lc == "invalid_grant" || lc == "invalid_token" || lc == "invalidauthenticationtoken" || lc == "unauthenticated" || r.Status == 401:
+		return newPlatformError(DetailInvalidToken, r.Status, reconnectHint,
 			"%s", withDetail(name+" says the token is no longer valid", msg))
-	case r.status == 429 || lc == "rate_limit_exceeded" || lc == "toomanyrequests":
-		return newPlatformError(ReasonRateLimited, r.status, "Wait a few minutes and try again.",
+	case r.Status == 429 || lc == "rate_limit_exceeded" || lc == "toomanyrequests":
+		return newPlatformError(DetailRateLimited, r.Status, "Wait a few minutes and try again.",
 			"%s is limiting requests from this app right now", name)
-	case r.status == 403 || lc == "insufficient_scope" || lc == "authorization_requestdenied" || lc == "permission_denied":
-		return newPlatformError(ReasonPermission, r.status, "Connect again and grant every permission asked for, or check the app's access in the developer console.",
+	case r.Status == 403 || lc == "insufficient_scope" || lc == "authorization_requestdenied" || lc == "permission_denied":
+		return newPlatformError(DetailPermission, r.Status, "Connect again and grant every permission asked for, or check the app's access in the developer console.",
 			"%s", withDetail(name+" refused the request: the app or token lacks a permission", msg))
-	case r.status >= 500:
-		return newPlatformError(ReasonUnavailable, r.status, "Try again later.",
-			"%s is having problems (HTTP %d)", name, r.status)
-	case r.status == 404:
-		return newPlatformError(ReasonUnknown, r.status, "Check this provider's URLs.",
+	case r.Status >= 500:
+		return newPlatformError(DetailUnavailable, r.Status, "Try again later.",
+			"%s is having problems (HTTP %d)", name, r.Status)
+	case r.Status == 404:
+		return newPlatformError(DetailUnknown, r.Status, "Check this provider's URLs.",
 			"%s", withDetail(fmt.Sprintf("%s has no such endpoint (HTTP 404)", name), msg))
 	}
-	return newPlatformError(ReasonUnknown, r.status, "",
-		"%s", withDetail(fmt.Sprintf("%s answered with an error (HTTP %d)", name, r.status), msg))
+	return newPlatformError(DetailUnknown, r.Status, "",
+		"%s", withDetail(fmt.Sprintf("%s answered with an error (HTTP %d)", name, r.Status), msg))
 }
 
 // oauthCodeError words an RFC 6749 error code found in a 2xx or 4xx reply.
 func oauthCodeError(name string, status int, code, msg string) *PlatformError {
-	r := &response{status: status}
-	if r.status < 400 {
-		r.status = 400
+	r := &response{Status: status}
+	if r.Status < 400 {
+		r.Status = 400
 	}
 	b, _ := json.Marshal(map[string]string{"error": code, "error_description": msg})
-	r.body = b
+	r.Body = b
 	pe := statusError(name, r)
 	pe.Status = status
 	return pe

@@ -42,10 +42,10 @@ func graphQuery(q url.Values, token, secret string) url.Values {
 
 // graphReply checks a Graph reply and decodes it into out.
 func graphReply(c *caller, site string, r *response, out any) error {
-	if pe := graphError(c.name, site, r.status, r.body); pe != nil {
+	if pe := graphError(c.name, site, r.Status, r.Body); pe != nil {
 		return attachRetry(pe, r, time.Now())
 	}
-	if !r.ok() {
+	if !r.OK() {
 		return attachRetry(statusError(c.name, r), r, time.Now())
 	}
 	return c.decode(r, out)
@@ -68,7 +68,7 @@ func needSecret(p *backend.Provider, why string) error {
 	if name == "" {
 		name = p.ID
 	}
-	return newPlatformError(ReasonAppConfig, 0, "Save the app secret from the developer console with this provider's credentials.",
+	return newPlatformError(DetailAppConfig, 0, "Save the app secret from the developer console with this provider's credentials.",
 		"%s needs the app secret %s.", name, why)
 }
 
@@ -78,16 +78,10 @@ type exchangeReply struct {
 	ExpiresIn   flexInt `json:"expires_in"`
 }
 
-// FacebookExchange trades a valid Facebook user token for a long-lived one
+// facebookExchange trades a valid Facebook user token for a long-lived one
 // (GET {graph_url}/oauth/access_token?grant_type=fb_exchange_token). It is
 // also how Facebook tokens are renewed (backend.RefreshFacebook): an
-// expired token cannot be exchanged. client may be nil.
-func FacebookExchange(ctx context.Context, client *http.Client, p *backend.Provider, creds backend.Credentials, token string) (*backend.Grant, error) {
-	c := newCaller(client, p, token, creds.ClientSecret)
-	g, err := facebookExchange(ctx, c, p, creds, token, time.Now())
-	return g, c.clean(err)
-}
-
+// expired token cannot be exchanged.
 func facebookExchange(ctx context.Context, c *caller, p *backend.Provider, creds backend.Credentials, token string, now time.Time) (*backend.Grant, error) {
 	if creds.ClientSecret == "" {
 		return nil, needSecret(p, "to make a long-lived token")
@@ -112,7 +106,7 @@ func facebookExchange(ctx context.Context, c *caller, p *backend.Provider, creds
 		return nil, err
 	}
 	if v.AccessToken == "" {
-		return nil, newPlatformError(ReasonBadResponse, r.status, "Try connecting again.",
+		return nil, newPlatformError(DetailBadResponse, r.Status, "Try connecting again.",
 			"%s did not send a long-lived token", c.name)
 	}
 	c.hide(v.AccessToken)
@@ -156,7 +150,7 @@ func (f *facebook) debugToken(ctx context.Context, c *caller, p *backend.Provide
 		return nil, err
 	}
 	if v.Data == nil {
-		return nil, newPlatformError(ReasonBadResponse, 200, "", "%s sent no token details", c.name)
+		return nil, newPlatformError(DetailBadResponse, 200, "", "%s sent no token details", c.name)
 	}
 	return v.Data, nil
 }
@@ -186,7 +180,7 @@ func (f *facebook) complete(ctx context.Context, c *caller, p *backend.Provider,
 			if info.Error != nil {
 				return graphCodeError(c.name, "facebook.com", 200, int(info.Error.Code), int(info.Error.Subcode), info.Error.Message, false)
 			}
-			return newPlatformError(ReasonInvalidToken, 200, reconnectHint, "%s says the new token is not valid", c.name)
+			return newPlatformError(DetailInvalidToken, 200, reconnectHint, "%s says the new token is not valid", c.name)
 		}
 		if info.ExpiresAt != nil {
 			g.ExpiresAt = unixTime(*info.ExpiresAt) // 0: never expires
@@ -271,7 +265,7 @@ func (f *facebook) complete(ctx context.Context, c *caller, p *backend.Provider,
 			Scopes: pg.Tasks,
 		})
 	})
-	if err != nil && DetailOf(err) != ReasonPermission {
+	if err != nil && DetailOf(err) != DetailPermission {
 		return err
 	}
 	g.Assets = pages
@@ -341,7 +335,7 @@ func (f *facebook) Revoke(ctx context.Context, p *backend.Provider, creds backen
 	}
 	if err := graphReply(c, "facebook.com", r, &v); err != nil {
 		if pe, ok := err.(*PlatformError); ok {
-			if pe.Reason == ReasonAppRemoved {
+			if pe.Detail == DetailAppRemoved {
 				return nil // already removed: what revocation was for
 			}
 			if pe.NeedsReconnect() && p.AccessSettingsURL != "" {
@@ -351,7 +345,7 @@ func (f *facebook) Revoke(ctx context.Context, p *backend.Provider, creds backen
 		return c.clean(err)
 	}
 	if !v.Success {
-		return c.clean(newPlatformError(ReasonUnknown, r.status, removeByHand(p), "%s did not confirm that the app was removed", c.name))
+		return c.clean(newPlatformError(DetailUnknown, r.Status, removeByHand(p), "%s did not confirm that the app was removed", c.name))
 	}
 	return nil
 }

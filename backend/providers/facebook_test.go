@@ -223,19 +223,19 @@ func TestFacebookCompleteErrors(t *testing.T) {
 		want   string
 	}{
 		{"no secret", "", 0, "", &backend.Credentials{ClientID: appID}, "", backend.EINVALID, "needs the app secret"},
-		{"expired short token", "GET /v25.0/oauth/access_token", 400, graphErr(190, 463, "Error validating access token: Session has expired on Friday, 01-May-26 11:00:00 PDT. The current time is Friday, 01-May-26 12:00:00 PDT."), nil, ReasonExpired, "", "has expired"},
-		{"bad app id", "GET /v25.0/oauth/access_token", 400, graphErr(101, 0, "Error validating application. Invalid application ID."), nil, ReasonUnknown, "", `answered with error 101: "Error validating application. Invalid application ID."`},
-		{"exchange html", "GET /v25.0/oauth/access_token", 200, "<html><head><title>Facebook</title></head><body>Sorry, something went wrong.</body></html>", nil, ReasonBadResponse, "", "web page instead of data"},
-		{"exchange 502 html", "GET /v25.0/oauth/access_token", 502, "<html><body>502 Bad Gateway</body></html>", nil, ReasonUnavailable, "", "HTTP 502"},
-		{"exchange empty", "GET /v25.0/oauth/access_token", 200, "", nil, ReasonBadResponse, "", "empty reply"},
-		{"exchange garbage", "GET /v25.0/oauth/access_token", 200, "access_token=abc&expires=5183944", nil, ReasonBadResponse, "", "not valid JSON"},
-		{"exchange oversized", "GET /v25.0/oauth/access_token", 200, `{"access_token":"` + strings.Repeat("A", maxBody) + `"}`, nil, ReasonBadResponse, "", "larger than 1 MiB"},
-		{"exchange without token", "GET /v25.0/oauth/access_token", 200, `{"token_type":"bearer"}`, nil, ReasonBadResponse, "", "did not send a long-lived token"},
-		{"token invalid per debug_token", "GET /v25.0/debug_token", 200, `{"data":{"app_id":"1234567890","type":"USER","is_valid":false,"error":{"code":190,"message":"Error validating access token: The session has been invalidated because the user changed their password or Facebook has changed the session for security reasons.","subcode":460},"scopes":[],"user_id":"10158"}}`, nil, ReasonPasswordChanged, "", "password was changed"},
-		{"me checkpoint", "GET /v25.0/me", 400, graphErr(190, 459, "Error validating access token: You cannot access the app till you log in to www.facebook.com and follow the instructions given."), nil, ReasonCheckpoint, "", "security check"},
-		{"me without id", "GET /v25.0/me", 200, `{"name":"Jane Doe"}`, nil, ReasonBadResponse, "", "did not say whose account"},
-		{"permissions rate limited", "GET /v25.0/me/permissions", 400, `{"error":{"message":"(#4) Application request limit reached","type":"OAuthException","is_transient":true,"code":4,"fbtrace_id":"AxYz"}}`, nil, ReasonRateLimited, "", "limiting requests"},
-		{"pages server error", "GET /v25.0/me/accounts", 500, graphErr(1, 0, "An unknown error occurred"), nil, ReasonUnavailable, "", "temporary problem"},
+		{"expired short token", "GET /v25.0/oauth/access_token", 400, graphErr(190, 463, "Error validating access token: Session has expired on Friday, 01-May-26 11:00:00 PDT. The current time is Friday, 01-May-26 12:00:00 PDT."), nil, DetailExpired, "", "has expired"},
+		{"bad app id", "GET /v25.0/oauth/access_token", 400, graphErr(101, 0, "Error validating application. Invalid application ID."), nil, DetailUnknown, "", `answered with error 101: "Error validating application. Invalid application ID."`},
+		{"exchange html", "GET /v25.0/oauth/access_token", 200, "<html><head><title>Facebook</title></head><body>Sorry, something went wrong.</body></html>", nil, DetailBadResponse, "", "web page instead of data"},
+		{"exchange 502 html", "GET /v25.0/oauth/access_token", 502, "<html><body>502 Bad Gateway</body></html>", nil, DetailUnavailable, "", "HTTP 502"},
+		{"exchange empty", "GET /v25.0/oauth/access_token", 200, "", nil, DetailBadResponse, "", "empty reply"},
+		{"exchange garbage", "GET /v25.0/oauth/access_token", 200, "access_token=abc&expires=5183944", nil, DetailBadResponse, "", "not valid JSON"},
+		{"exchange oversized", "GET /v25.0/oauth/access_token", 200, `{"access_token":"` + strings.Repeat("A", maxBody) + `"}`, nil, DetailBadResponse, "", "larger than 1 MiB"},
+		{"exchange without token", "GET /v25.0/oauth/access_token", 200, `{"token_type":"bearer"}`, nil, DetailBadResponse, "", "did not send a long-lived token"},
+		{"token invalid per debug_token", "GET /v25.0/debug_token", 200, `{"data":{"app_id":"1234567890","type":"USER","is_valid":false,"error":{"code":190,"message":"Error validating access token: The session has been invalidated because the user changed their password or Facebook has changed the session for security reasons.","subcode":460},"scopes":[],"user_id":"10158"}}`, nil, DetailPasswordChanged, "", "password was changed"},
+		{"me checkpoint", "GET /v25.0/me", 400, graphErr(190, 459, "Error validating access token: You cannot access the app till you log in to www.facebook.com and follow the instructions given."), nil, DetailCheckpoint, "", "security check"},
+		{"me without id", "GET /v25.0/me", 200, `{"name":"Jane Doe"}`, nil, DetailBadResponse, "", "did not say whose account"},
+		{"permissions rate limited", "GET /v25.0/me/permissions", 400, `{"error":{"message":"(#4) Application request limit reached","type":"OAuthException","is_transient":true,"code":4,"fbtrace_id":"AxYz"}}`, nil, DetailRateLimited, "", "limiting requests"},
+		{"pages server error", "GET /v25.0/me/accounts", 500, graphErr(1, 0, "An unknown error occurred"), nil, DetailUnavailable, "", "temporary problem"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			routes := facebookRoutes(t)
@@ -293,46 +293,46 @@ func TestFacebookError(t *testing.T) {
 		code   string
 		want   string
 	}{
-		{graphErr(190, 458, "Error validating access token: The user has not authorized application 1234567890."), ReasonAppRemoved, backend.EINVALID, "removed this app"},
-		{graphErr(190, 459, "Error validating access token: You cannot access the app till you log in to www.facebook.com and follow the instructions given."), ReasonCheckpoint, backend.EINVALID, "security check"},
-		{graphErr(190, 460, "Error validating access token: The session has been invalidated because the user changed their password or Facebook has changed the session for security reasons."), ReasonPasswordChanged, backend.EINVALID, "password was changed"},
-		{graphErr(190, 463, "Error validating access token: Session has expired on Tuesday, 14-May-24 10:00:00 PDT. The current time is Tuesday, 14-May-24 11:00:00 PDT."), ReasonExpired, backend.EINVALID, "has expired"},
-		{graphErr(190, 464, "Error validating access token: Sessions for the user are not allowed because the user is not a confirmed user."), ReasonUnconfirmed, backend.EINVALID, "not confirmed"},
-		{graphErr(190, 467, "Error validating access token: The user has logged out."), ReasonLoggedOut, backend.EINVALID, "logged out"},
-		{graphErr(190, 0, "Invalid OAuth access token - Cannot parse access token"), ReasonInvalidToken, backend.EINVALID, "not valid"},
-		{graphErr(190, 0, "Error validating access token: Session has expired on Tuesday, 14-May-24 10:00:00 PDT."), ReasonExpired, backend.EINVALID, "has expired"},
-		{graphErr(102, 0, "Session key invalid or no longer valid"), ReasonInvalidToken, backend.EINVALID, "not valid"},
-		{`{"error":{"message":"(#4) Application request limit reached","type":"OAuthException","is_transient":true,"code":4,"fbtrace_id":"AxYz"}}`, ReasonRateLimited, backend.EUNAVAILABLE, "limiting requests"},
-		{graphErr(17, 0, "(#17) User request limit reached"), ReasonRateLimited, backend.EUNAVAILABLE, "limiting requests"},
-		{graphErr(32, 0, "(#32) Page request limit reached"), ReasonRateLimited, backend.EUNAVAILABLE, "limiting requests"},
-		{graphErr(613, 0, "(#613) Calls to this api have exceeded the rate limit."), ReasonRateLimited, backend.EUNAVAILABLE, "limiting requests"},
-		{graphErr(80001, 0, "(#80001) There have been too many calls to this Page account. Wait a bit and try again."), ReasonRateLimited, backend.EUNAVAILABLE, "limiting requests"},
-		{graphErr(10, 0, "(#10) Application does not have permission for this action"), ReasonPermission, backend.EINVALID, "lacks a permission for this (error 10)"},
-		{graphErr(200, 0, "(#200) Permissions error"), ReasonPermission, backend.EINVALID, "(error 200)"},
-		{graphErr(299, 0, "(#299) Requires extended permission: manage_pages"), ReasonPermission, backend.EINVALID, "(error 299)"},
-		{`{"error":{"message":"An unexpected error has occurred. Please retry your request later.","type":"OAuthException","is_transient":true,"code":2,"fbtrace_id":"A"}}`, ReasonUnavailable, backend.EUNAVAILABLE, "temporary problem"},
-		{graphErr(100, 33, "Unsupported get request. Object with ID 'me' does not exist, cannot be loaded due to missing permissions, or does not support this operation."), ReasonUnknown, backend.EUNAVAILABLE, `error 100: "Unsupported get request.`},
-		{`{"error":{"code":"190","error_subcode":"460","message":"numbers as strings"}}`, ReasonPasswordChanged, backend.EINVALID, "password"},
+		{graphErr(190, 458, "Error validating access token: The user has not authorized application 1234567890."), DetailAppRemoved, backend.EINVALID, "removed this app"},
+		{graphErr(190, 459, "Error validating access token: You cannot access the app till you log in to www.facebook.com and follow the instructions given."), DetailCheckpoint, backend.EINVALID, "security check"},
+		{graphErr(190, 460, "Error validating access token: The session has been invalidated because the user changed their password or Facebook has changed the session for security reasons."), DetailPasswordChanged, backend.EINVALID, "password was changed"},
+		{graphErr(190, 463, "Error validating access token: Session has expired on Tuesday, 14-May-24 10:00:00 PDT. The current time is Tuesday, 14-May-24 11:00:00 PDT."), DetailExpired, backend.EINVALID, "has expired"},
+		{graphErr(190, 464, "Error validating access token: Sessions for the user are not allowed because the user is not a confirmed user."), DetailUnconfirmed, backend.EINVALID, "not confirmed"},
+		{graphErr(190, 467, "Error validating access token: The user has logged out."), DetailLoggedOut, backend.EINVALID, "logged out"},
+		{graphErr(190, 0, "Invalid OAuth access token - Cannot parse access token"), DetailInvalidToken, backend.EINVALID, "not valid"},
+		{graphErr(190, 0, "Error validating access token: Session has expired on Tuesday, 14-May-24 10:00:00 PDT."), DetailExpired, backend.EINVALID, "has expired"},
+		{graphErr(102, 0, "Session key invalid or no longer valid"), DetailInvalidToken, backend.EINVALID, "not valid"},
+		{`{"error":{"message":"(#4) Application request limit reached","type":"OAuthException","is_transient":true,"code":4,"fbtrace_id":"AxYz"}}`, DetailRateLimited, backend.EUNAVAILABLE, "limiting requests"},
+		{graphErr(17, 0, "(#17) User request limit reached"), DetailRateLimited, backend.EUNAVAILABLE, "limiting requests"},
+		{graphErr(32, 0, "(#32) Page request limit reached"), DetailRateLimited, backend.EUNAVAILABLE, "limiting requests"},
+		{graphErr(613, 0, "(#613) Calls to this api have exceeded the rate limit."), DetailRateLimited, backend.EUNAVAILABLE, "limiting requests"},
+		{graphErr(80001, 0, "(#80001) There have been too many calls to this Page account. Wait a bit and try again."), DetailRateLimited, backend.EUNAVAILABLE, "limiting requests"},
+		{graphErr(10, 0, "(#10) Application does not have permission for this action"), DetailPermission, backend.EINVALID, "lacks a permission for this (error 10)"},
+		{graphErr(200, 0, "(#200) Permissions error"), DetailPermission, backend.EINVALID, "(error 200)"},
+		{graphErr(299, 0, "(#299) Requires extended permission: manage_pages"), DetailPermission, backend.EINVALID, "(error 299)"},
+		{`{"error":{"message":"An unexpected error has occurred. Please retry your request later.","type":"OAuthException","is_transient":true,"code":2,"fbtrace_id":"A"}}`, DetailUnavailable, backend.EUNAVAILABLE, "temporary problem"},
+		{graphErr(100, 33, "Unsupported get request. Object with ID 'me' does not exist, cannot be loaded due to missing permissions, or does not support this operation."), DetailUnknown, backend.EUNAVAILABLE, `error 100: "Unsupported get request.`},
+		{`{"error":{"code":"190","error_subcode":"460","message":"numbers as strings"}}`, DetailPasswordChanged, backend.EINVALID, "password"},
 	} {
-		e, reason := FacebookError([]byte(tc.body))
+		e, reason := graphErrorWords("Facebook", "facebook.com", []byte(tc.body))
 		if e == nil || reason != tc.reason || e.Code != tc.code || !strings.Contains(e.Message, tc.want) {
-			t.Errorf("FacebookError(%s) = %v, %q; want %s %q containing %q", tc.body, e, reason, tc.code, tc.reason, tc.want)
+			t.Errorf("graphError(%s) = %v, %q; want %s %q containing %q", tc.body, e, reason, tc.code, tc.reason, tc.want)
 			continue
 		}
 		if !strings.Contains(e.Message, "Facebook") && !strings.Contains(e.Message, "account owner") {
 			t.Errorf("message does not name Facebook: %q", e.Message)
 		}
-		if reason != ReasonRateLimited && reason != ReasonUnknown && reason != ReasonUnavailable && e.Hint == "" {
+		if reason != DetailRateLimited && reason != DetailUnknown && reason != DetailUnavailable && e.Hint == "" {
 			t.Errorf("no hint for %s", reason)
 		}
 	}
 	for _, body := range []string{``, `{"data":[]}`, `<html></html>`, `{"error":"invalid_request"}`, `null`} {
-		if e, reason := FacebookError([]byte(body)); e != nil || reason != "" {
-			t.Errorf("FacebookError(%q) = %v, %q; want nil", body, e, reason)
+		if e, reason := graphErrorWords("Facebook", "facebook.com", []byte(body)); e != nil || reason != "" {
+			t.Errorf("graphError(%q) = %v, %q; want nil", body, e, reason)
 		}
 	}
-	if e, reason := InstagramError([]byte(graphErr(190, 0, "Error validating access token: You cannot access the app till you log in to www.instagram.com and follow the instructions given."))); reason != ReasonCheckpoint || !strings.Contains(e.Hint, "instagram.com") {
-		t.Errorf("InstagramError checkpoint = %v, %q", e, reason)
+	if e, reason := graphErrorWords("Instagram", "instagram.com", []byte(graphErr(190, 0, "Error validating access token: You cannot access the app till you log in to www.instagram.com and follow the instructions given."))); reason != DetailCheckpoint || !strings.Contains(e.Hint, "instagram.com") {
+		t.Errorf("Instagram graphError checkpoint = %v, %q", e, reason)
 	}
 }
 
@@ -347,9 +347,9 @@ func TestFacebookRevoke(t *testing.T) {
 	}{
 		{"removed", 200, `{"success":true}`, tokLong, "", ""},
 		{"already removed", 400, graphErr(190, 458, "Error validating access token: The user has not authorized application 1234567890."), tokLong, "", ""},
-		{"expired", 400, graphErr(190, 463, "Error validating access token: Session has expired."), tokLong, ReasonExpired, "https://www.facebook.com/settings?tab=business_tools"},
-		{"success false", 200, `{"success":false}`, tokLong, ReasonUnknown, "remove the app by hand"},
-		{"html", 200, `<html>oops</html>`, tokLong, ReasonBadResponse, ""},
+		{"expired", 400, graphErr(190, 463, "Error validating access token: Session has expired."), tokLong, DetailExpired, "https://www.facebook.com/settings?tab=business_tools"},
+		{"success false", 200, `{"success":false}`, tokLong, DetailUnknown, "remove the app by hand"},
+		{"html", 200, `<html>oops</html>`, tokLong, DetailBadResponse, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			routes := facebookRoutes(t)
@@ -385,15 +385,31 @@ func TestFacebookExchange(t *testing.T) {
 	f := newFake(t, facebookRoutes(t))
 	p := fakeProvider(t, "facebook", f)
 	before := time.Now()
-	g, err := FacebookExchange(context.Background(), f.srv.Client(), p, testCreds, tokShort)
+	// The exchange behind Complete (a new login's short-lived token) and
+	// Refresh (after debug_token says the token still works).
+	exchange := func(token string) (*backend.Grant, error) {
+		c := newCaller(f.srv.Client(), p, token, appSecret)
+		g, err := facebookExchange(context.Background(), c, p, testCreds, token, time.Now())
+		return g, c.clean(err)
+	}
+	g, err := exchange(tokShort)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if g.AccessToken != tokLong || g.ExpiresAt == nil || g.ExpiresAt.Before(before.Add(5183944*time.Second)) || g.ExpiresAt.After(time.Now().Add(5183944*time.Second)) {
 		t.Errorf("grant %+v", g)
 	}
-	_, err = FacebookExchange(context.Background(), f.srv.Client(), p, testCreds, "EAAexpiredTOKEN")
-	if DetailOf(err) != ReasonInvalidToken {
+	_, err = exchange("EAAexpiredTOKEN")
+	if DetailOf(err) != DetailInvalidToken {
 		t.Errorf("bad token: %v", err)
 	}
+}
+
+// graphErrorWords is what graphError, behind every Graph call, says of a
+// body: the user-facing error and the detail; nil and "" for no Graph error.
+func graphErrorWords(name, site string, body []byte) (*backend.Error, string) {
+	if pe := graphError(name, site, 0, body); pe != nil {
+		return pe.Err, pe.Detail
+	}
+	return nil, ""
 }

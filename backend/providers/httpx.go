@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -14,52 +13,24 @@ import (
 	"time"
 
 	"github.com/tokenwarden/tokenwarden/backend"
+	"github.com/tokenwarden/tokenwarden/backend/oauth"
 )
 
 // maxBody bounds every response body read from a platform.
-const maxBody = 1 << 20
-
-// DefaultTimeout bounds each platform call made with the default client.
-const DefaultTimeout = 30 * time.Second
-
-// defaultClient is used when no client is injected. It refuses redirects
-// to another host, so a token in a query string never travels elsewhere.
-func defaultClient() *http.Client {
-	return &http.Client{
-		Timeout: DefaultTimeout,
-		CheckRedirect: func(req *http.Request, via []*http.Request) error {
-			if len(via) >= 5 {
-				return errors.New("too many redirects")
-			}
-			if req.URL.Host != via[0].URL.Host || (via[0].URL.Scheme == "https" && req.URL.Scheme != "https") {
-				return errors.New("redirected to another host")
-			}
-			return nil
-		},
-	}
-}
+const maxBody = oauth.MaxBody
 
 // response is a platform's reply, its body read in full (up to maxBody).
-type response struct {
-	status int
-	header http.Header
-	body   []byte
-}
-
-func (r *response) ok() bool { return r.status >= 200 && r.status < 300 }
+type response = oauth.Response
 
 // caller makes the HTTP calls for one platform operation. Every error it
 // builds names the platform and has its secrets removed.
 type caller struct {
 	client  *http.Client
 	name    string
-	secrets []string
+	secrets oauth.Redactor
 }
 
 func newCaller(client *http.Client, p *backend.Provider, secrets ...string) *caller {
-	if client == nil {
-		client = defaultClient()
-	}
 	name := p.Name
 	if name == "" {
 		name = p.ID
@@ -70,13 +41,7 @@ func newCaller(client *http.Client, p *backend.Provider, secrets ...string) *cal
 }
 
 // hide adds values that must never appear in an error.
-func (c *caller) hide(secrets ...string) {
-	for _, s := range secrets {
-		if len(s) >= 4 {
-			c.secrets = append(c.secrets, s, url.QueryEscape(s))
-		}
-	}
-}
+func (c *caller) hide(secrets ...string) { c.secrets.Add(secrets...) }
 
 // clean removes secrets from an error's message and hint, as a last line
 // of defence: the messages are built from fixed words and platform text.
@@ -102,38 +67,26 @@ func (c *caller) clean(err error) error {
 		e.Message, e.Hint = redact(e.Message), redact(e.Hint)
 		return &e
 	}
-	return &PlatformError{Reason: ReasonUnknown, Err: backend.Errorf(backend.EINTERNAL, "%s", redact(err.Error()))}
+	return &PlatformError{Detail: DetailUnknown, Err: backend.Errorf(backend.EINTERNAL, "%s", redact(err.Error()))}
 }
 
 // redact removes the caller's secrets from text that leaves the package
 // outside an error (a Validation's Message).
-func (c *caller) redact(s string) string {
-	for _, sec := range c.secrets {
-		if sec != "" {
-			s = strings.ReplaceAll(s, sec, "[hidden]")
-		}
-	}
-	return s
-}
+func (c *caller) redact(s string) string { return c.secrets.Scrub(s) }
 
-// do sends req and reads the reply.
+// do sends req (oauth.Send) and reads the reply.
 func (c *caller) do(req *http.Request) (*response, error) {
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", "Tokenwarden")
-	resp, err := c.client.Do(req)
-	if err != nil {
-		return nil, c.transportError(req.Context(), err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
-	if err != nil {
-		return nil, c.transportError(req.Context(), err)
-	}
-	if len(body) > maxBody {
-		return nil, newPlatformError(ReasonBadResponse, resp.StatusCode, "Check this provider's URLs.",
+	r, err := oauth.Send(c.client, req)
+	switch {
+	case errors.Is(err, oauth.ErrTooLarge):
+		return nil, newPlatformError(DetailBadResponse, r.Status, "Check this provider's URLs.",
 			"%s sent a reply larger than 1 MiB", c.name)
+	case err != nil:
+		return nil, c.transportError(req.Context(), err)
 	}
-	return &response{status: resp.StatusCode, header: resp.Header, body: body}, nil
+	return r, nil
 }
 
 // transportError words a failure to get a reply, without the request URL
@@ -142,10 +95,14 @@ func (c *caller) transportError(ctx context.Context, err error) error {
 	var ne net.Error
 	switch {
 	case errors.Is(err, context.Canceled) || errors.Is(ctx.Err(), context.Canceled):
-		return newPlatformError(ReasonUnavailable, 0, "", "The request to %s was cancelled", c.name)
+		return newPlatformError(DetailUnavailable, 0, "", "The request to %s was cancelled", c.name)
 	case errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()):
-		return newPlatformError(ReasonUnavailable, 0, "Check the internet connection and try again.",
+		return newPlatformError(DetailUnavailable, 0, "Check the internet connection and try again.",
 			"%s did not answer in time", c.name)
+	}
+	if oauth.IsRedirectRefused(err) {
+		return newPlatformError(DetailUnavailable, 0, "Check this provider's URLs: use the address the platform documents, not one that redirects.",
+			"%s redirected the request to another address, which Tokenwarden does not follow", c.name)
 	}
 	var ue *url.Error
 	if errors.As(err, &ue) {
@@ -160,7 +117,7 @@ func (c *caller) transportError(ctx context.Context, err error) error {
 	case errors.As(err, &op) && op.Err != nil:
 		detail = op.Err.Error()
 	}
-	return newPlatformError(ReasonUnavailable, 0, "Check the internet connection and try again.",
+	return newPlatformError(DetailUnavailable, 0, "Check the internet connection and try again.",
 		"Could not reach %s (%s)", c.name, detail)
 }
 
@@ -192,31 +149,26 @@ func (c *caller) postForm(ctx context.Context, rawURL string, form url.Values, b
 }
 
 func (c *caller) urlError() error {
-	return newPlatformError(ReasonAppConfig, 0, "Check this provider's URLs in "+FileName+".",
+	return newPlatformError(DetailAppConfig, 0, "Check this provider's URLs in "+FileName+".",
 		"The %s endpoint URL is not valid.", c.name)
 }
 
 // decode parses a JSON reply into v, with clear errors for empty, HTML and
 // other non-JSON bodies.
 func (c *caller) decode(r *response, v any) error {
-	trimmed := bytes.TrimSpace(r.body)
+	trimmed := bytes.TrimSpace(r.Body)
 	switch {
 	case len(trimmed) == 0:
-		return newPlatformError(ReasonBadResponse, r.status, "Try again later.", "%s sent an empty reply", c.name)
-	case isHTML(trimmed):
-		return newPlatformError(ReasonBadResponse, r.status, "Check this provider's URLs; a proxy or captive portal may also be in the way.",
+		return newPlatformError(DetailBadResponse, r.Status, "Try again later.", "%s sent an empty reply", c.name)
+	case oauth.LooksLikeHTML(trimmed):
+		return newPlatformError(DetailBadResponse, r.Status, "Check this provider's URLs; a proxy or captive portal may also be in the way.",
 			"%s sent a web page instead of data", c.name)
 	}
 	if err := json.Unmarshal(trimmed, v); err != nil {
-		return newPlatformError(ReasonBadResponse, r.status, "Try again later; if it keeps happening, check this provider's URLs.",
+		return newPlatformError(DetailBadResponse, r.Status, "Try again later; if it keeps happening, check this provider's URLs.",
 			"%s sent a reply that is not valid JSON", c.name)
 	}
 	return nil
-}
-
-func isHTML(b []byte) bool {
-	b = bytes.TrimSpace(b)
-	return len(b) > 0 && b[0] == '<'
 }
 
 // endpoint joins a base URL, a path and query parameters; the base may
@@ -245,7 +197,7 @@ func endpoint(base, path string, q url.Values) (string, error) {
 
 // missingURL is the error for a provider without a URL a call needs.
 func missingURL(p *backend.Provider, field string) error {
-	return newPlatformError(ReasonAppConfig, 0, "Set "+field+" for it in "+FileName+".",
+	return newPlatformError(DetailAppConfig, 0, "Set "+field+" for it in "+FileName+".",
 		"Provider %q has no usable %s.", p.ID, field)
 }
 

@@ -3,7 +3,6 @@ package providers
 import (
 	"context"
 	"encoding/json"
-	"net/http"
 	"net/url"
 	"time"
 
@@ -34,7 +33,7 @@ func (in *instagram) longLived(ctx context.Context, c *caller, p *backend.Provid
 		return nil, err
 	}
 	if v.AccessToken == "" {
-		return nil, newPlatformError(ReasonBadResponse, 200, "Try connecting again.", "%s did not send a long-lived token", c.name)
+		return nil, newPlatformError(DetailBadResponse, 200, "Try connecting again.", "%s did not send a long-lived token", c.name)
 	}
 	c.hide(v.AccessToken)
 	g := &backend.Grant{AccessToken: v.AccessToken, ExpiresAt: expiry(now, v.ExpiresIn)}
@@ -106,18 +105,4 @@ func (in *instagram) Complete(ctx context.Context, p *backend.Provider, creds ba
 // as an RFC 7009 endpoint.
 func (in *instagram) Revoke(ctx context.Context, p *backend.Provider, creds backend.Credentials, access, refresh string) error {
 	return in.revoke7009(ctx, p, creds, access, refresh, true)
-}
-
-// InstagramRefresh renews a long-lived Instagram token that is at least 24
-// hours old and not expired (GET {graph_url}/refresh_access_token?
-// grant_type=ig_refresh_token); the new one is valid for 60 days. A token
-// the platform finds too young gives ErrTooSoon. client may be nil.
-func InstagramRefresh(ctx context.Context, client *http.Client, p *backend.Provider, token string) (*backend.Grant, error) {
-	if token == "" {
-		return nil, backend.Errorf(backend.EINVALID, "There is no token to renew.")
-	}
-	k := &checker{base: base{client: client, now: time.Now}, kind: "instagram"}
-	c := newCaller(client, p, token)
-	g, err := k.refreshInstagram(ctx, c, p, token)
-	return g, c.clean(err)
 }

@@ -85,13 +85,13 @@ func TestInstagramErrors(t *testing.T) {
 		reason      string
 		want        string
 	}{
-		{"no secret", "", 0, "", backend.Credentials{ClientID: appID}, ReasonAppConfig, "needs the app secret"},
-		{"checkpoint", "GET /access_token", 400, graphErr(190, 0, "Error validating access token: You cannot access the app till you log in to www.instagram.com and follow the instructions given."), testCreds, ReasonCheckpoint, "security check"},
-		{"basic display token", "GET /access_token", 400, `{"error":{"message":"Unsupported request - method type: get","type":"IGApiException","code":100,"fbtrace_id":"AnH"}}`, testCreds, ReasonUnknown, "error 100"},
-		{"profile html", "GET /me", 200, "<html>Instagram</html>", testCreds, ReasonBadResponse, "web page"},
-		{"profile without id", "GET /me", 200, `{"username":"x"}`, testCreds, ReasonBadResponse, "did not say whose account"},
-		{"profile list", "GET /me", 200, `[1,2]`, testCreds, ReasonBadResponse, "did not say whose account"},
-		{"rate limited", "GET /me", 400, graphErr(4, 0, "(#4) Application request limit reached"), testCreds, ReasonRateLimited, "Instagram is limiting"},
+		{"no secret", "", 0, "", backend.Credentials{ClientID: appID}, DetailAppConfig, "needs the app secret"},
+		{"checkpoint", "GET /access_token", 400, graphErr(190, 0, "Error validating access token: You cannot access the app till you log in to www.instagram.com and follow the instructions given."), testCreds, DetailCheckpoint, "security check"},
+		{"basic display token", "GET /access_token", 400, `{"error":{"message":"Unsupported request - method type: get","type":"IGApiException","code":100,"fbtrace_id":"AnH"}}`, testCreds, DetailUnknown, "error 100"},
+		{"profile html", "GET /me", 200, "<html>Instagram</html>", testCreds, DetailBadResponse, "web page"},
+		{"profile without id", "GET /me", 200, `{"username":"x"}`, testCreds, DetailBadResponse, "did not say whose account"},
+		{"profile list", "GET /me", 200, `[1,2]`, testCreds, DetailBadResponse, "did not say whose account"},
+		{"rate limited", "GET /me", 400, graphErr(4, 0, "(#4) Application request limit reached"), testCreds, DetailRateLimited, "Instagram is limiting"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			routes := instagramRoutes(t, igProfile)
@@ -113,7 +113,7 @@ func TestInstagramRefresh(t *testing.T) {
 	f := newFake(t, instagramRoutes(t, igProfile))
 	p := fakeProvider(t, "instagram", f)
 	before := time.Now()
-	g, err := InstagramRefresh(context.Background(), f.srv.Client(), p, tokLong)
+	g, err := newChecker(p, f.srv.Client()).Refresh(context.Background(), p, backend.Credentials{}, tokLong, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,16 +125,16 @@ func TestInstagramRefresh(t *testing.T) {
 	routes["GET /refresh_access_token"] = reply(400, graphErr(190, 463, "Error validating access token: Session has expired on Friday, 01-May-26."))
 	f = newFake(t, routes)
 	p = fakeProvider(t, "instagram", f)
-	_, err = InstagramRefresh(context.Background(), f.srv.Client(), p, tokLong)
-	if DetailOf(err) != ReasonExpired || !strings.Contains(err.Error(), "Instagram") {
+	_, err = newChecker(p, f.srv.Client()).Refresh(context.Background(), p, backend.Credentials{}, tokLong, "")
+	if DetailOf(err) != DetailExpired || !strings.Contains(err.Error(), "Instagram") {
 		t.Errorf("expired: %v", err)
 	}
 	assertNoSecret(t, err)
-	if _, err := InstagramRefresh(context.Background(), nil, p, ""); backend.ErrorCode(err) != backend.EINVALID {
+	if _, err := newChecker(p, nil).Refresh(context.Background(), p, backend.Credentials{}, "", ""); backend.ErrorCode(err) != backend.EINVALID {
 		t.Errorf("empty token: %v", err)
 	}
 	p.GraphURL = ""
-	if _, err := InstagramRefresh(context.Background(), nil, p, tokLong); backend.ErrorCode(err) != backend.EINVALID || !strings.Contains(err.Error(), "graph_url") {
+	if _, err := newChecker(p, nil).Refresh(context.Background(), p, backend.Credentials{}, tokLong, ""); backend.ErrorCode(err) != backend.EINVALID || !strings.Contains(err.Error(), "graph_url") {
 		t.Errorf("no graph_url: %v", err)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/tokenwarden/tokenwarden/backend"
+	"github.com/tokenwarden/tokenwarden/backend/oauth"
 )
 
 // getIdentity fetches identity_url with the token as a bearer and decodes
@@ -20,7 +21,7 @@ func getIdentity(ctx context.Context, c *caller, p *backend.Provider, token stri
 	if err != nil {
 		return err
 	}
-	if !r.ok() {
+	if !r.OK() {
 		return statusError(c.name, r)
 	}
 	return c.decode(r, out)
@@ -55,7 +56,7 @@ func (x *xPlatform) Complete(ctx context.Context, p *backend.Provider, creds bac
 	}
 	if v.Data == nil || v.Data.ID == "" {
 		if len(v.Errors) > 0 {
-			return c.clean(newPlatformError(ReasonUnknown, 200, "",
+			return c.clean(newPlatformError(DetailUnknown, 200, "",
 				"%s", withDetail(c.name+" did not return the account", firstOf(v.Errors[0].Detail, v.Errors[0].Title))))
 		}
 		return c.clean(noIdentity(c.name, 200))
@@ -87,8 +88,8 @@ type tiktokEnvelope struct {
 // tiktokError returns the error a TikTok reply carries, or nil.
 func tiktokError(name string, r *response) *PlatformError {
 	var env tiktokEnvelope
-	if json.Unmarshal(bytes.TrimSpace(r.body), &env) != nil || len(env.Error) == 0 {
-		if !r.ok() {
+	if json.Unmarshal(bytes.TrimSpace(r.Body), &env) != nil || len(env.Error) == 0 {
+		if !r.OK() {
 			return statusError(name, r)
 		}
 		return nil
@@ -98,7 +99,7 @@ func tiktokError(name string, r *response) *PlatformError {
 		if code == "" {
 			return nil
 		}
-		return oauthCodeError(name, r.status, code, env.Desc)
+		return oauthCodeError(name, r.Status, code, env.Desc)
 	}
 	var e struct {
 		Code    string `json:"code"`
@@ -106,24 +107,24 @@ func tiktokError(name string, r *response) *PlatformError {
 		LogID   string `json:"log_id"`
 	}
 	if json.Unmarshal(env.Error, &e) != nil || e.Code == "" || e.Code == "ok" {
-		if !r.ok() {
+		if !r.OK() {
 			return statusError(name, r)
 		}
 		return nil
 	}
 	switch e.Code {
 	case "access_token_invalid":
-		return newPlatformError(ReasonInvalidToken, r.status, reconnectHint, "%s says the token is no longer valid", name)
+		return newPlatformError(DetailInvalidToken, r.Status, reconnectHint, "%s says the token is no longer valid", name)
 	case "scope_not_authorized", "scope_permission_missed":
-		return newPlatformError(ReasonPermission, r.status, "Connect again and grant every permission asked for.",
+		return newPlatformError(DetailPermission, r.Status, "Connect again and grant every permission asked for.",
 			"%s", withDetail(name+" says the token lacks a permission", e.Message))
 	case "rate_limit_exceeded":
-		return newPlatformError(ReasonRateLimited, r.status, "Wait a few minutes and try again.",
+		return newPlatformError(DetailRateLimited, r.Status, "Wait a few minutes and try again.",
 			"%s is limiting requests from this app right now", name)
 	case "internal_error":
-		return newPlatformError(ReasonUnavailable, r.status, "Try again later.", "%s had an internal problem", name)
+		return newPlatformError(DetailUnavailable, r.Status, "Try again later.", "%s had an internal problem", name)
 	}
-	return newPlatformError(ReasonUnknown, r.status, "",
+	return newPlatformError(DetailUnknown, r.Status, "",
 		"%s", withDetail(name+" answered with error "+quote(e.Code), e.Message))
 }
 
@@ -158,7 +159,7 @@ func (t *tiktok) Complete(ctx context.Context, p *backend.Provider, creds backen
 	}
 	u := v.Data.User
 	if u.OpenID == "" {
-		return c.clean(noIdentity(c.name, r.status))
+		return c.clean(noIdentity(c.name, r.Status))
 	}
 	mergeIdentity(&g.Identity, backend.Identity{
 		ExternalID: u.OpenID, Name: u.DisplayName, Handle: u.Username, PictureURL: u.AvatarURL,
@@ -186,13 +187,13 @@ func (t *tiktok) Revoke(ctx context.Context, p *backend.Provider, creds backend.
 		return c.clean(err)
 	}
 	if pe := tiktokError(c.name, r); pe != nil {
-		if pe.Reason == ReasonInvalidToken {
+		if pe.Detail == DetailInvalidToken {
 			return nil // already not valid
 		}
 		return c.clean(pe)
 	}
-	if trimmed := bytes.TrimSpace(r.body); len(trimmed) > 0 && isHTML(trimmed) {
-		return c.clean(newPlatformError(ReasonBadResponse, r.status, "Check this provider's revoke_url.",
+	if trimmed := bytes.TrimSpace(r.Body); len(trimmed) > 0 && oauth.LooksLikeHTML(trimmed) {
+		return c.clean(newPlatformError(DetailBadResponse, r.Status, "Check this provider's revoke_url.",
 			"%s sent a web page instead of data", c.name))
 	}
 	return nil

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/tokenwarden/tokenwarden/backend"
+	"github.com/tokenwarden/tokenwarden/backend/oauth"
 )
 
 // PlatformFor returns the platform-specific steps for a provider, with the
@@ -100,39 +101,28 @@ func (b *base) revokeOne(ctx context.Context, c *caller, p *backend.Provider, cr
 		return missingURL(p, "revoke_url")
 	}
 	form := url.Values{"token": {token}, "token_type_hint": {hint}}
-	var user, pass string
+	var r *response
+	var err error
 	if clientAuth {
-		if p.ClientAuth == "basic" && creds.ClientSecret != "" {
-			user, pass = creds.ClientID, creds.ClientSecret
-		} else {
-			idParam := "client_id"
-			if p.ClientIDParam != "" {
-				idParam = p.ClientIDParam
-			}
-			if creds.ClientID != "" {
-				form.Set(idParam, creds.ClientID)
-			}
-			if creds.ClientSecret != "" {
-				form.Set("client_secret", creds.ClientSecret)
-			}
-		}
+		r, err = c.postClient(ctx, p, creds, p.RevokeURL, form, oauth.BasicAuth(p, creds))
+	} else {
+		r, err = c.postForm(ctx, p.RevokeURL, form, "", "")
 	}
-	r, err := c.postForm(ctx, p.RevokeURL, form, user, pass)
 	if err != nil {
 		return err
 	}
-	if r.ok() {
+	if r.OK() {
 		// X answers {"revoked": true}; most others an empty body.
 		var v struct {
 			Revoked *bool `json:"revoked"`
 		}
-		if json.Unmarshal(r.body, &v) == nil && v.Revoked != nil && !*v.Revoked {
-			return newPlatformError(ReasonUnknown, r.status, "Remove the app by hand in the account's settings.",
+		if json.Unmarshal(r.Body, &v) == nil && v.Revoked != nil && !*v.Revoked {
+			return newPlatformError(DetailUnknown, r.Status, "Remove the app by hand in the account's settings.",
 				"%s did not revoke the token", c.name)
 		}
 		return nil
 	}
-	code, _, _ := parseErrorBody(r.body)
+	code, _, _ := parseErrorBody(r.Body)
 	switch code {
 	case "invalid_token", "invalid_grant":
 		// Already expired or revoked (Google answers 400 invalid_token):
@@ -221,7 +211,7 @@ func userinfo(ctx context.Context, c *caller, p *backend.Provider, token string)
 	if err != nil {
 		return backend.Identity{}, err
 	}
-	if !r.ok() {
+	if !r.OK() {
 		return backend.Identity{}, statusError(c.name, r)
 	}
 	var u userinfoBody
@@ -236,13 +226,13 @@ func userinfo(ctx context.Context, c *caller, p *backend.Provider, token string)
 		PictureURL: firstOf(string(u.Picture), u.AvatarURL),
 	}
 	if id.ExternalID == "" {
-		return id, noIdentity(c.name, r.status)
+		return id, noIdentity(c.name, r.Status)
 	}
 	return id, nil
 }
 
 func noIdentity(name string, status int) error {
-	return newPlatformError(ReasonBadResponse, status, "Check this provider's identity_url.",
+	return newPlatformError(DetailBadResponse, status, "Check this provider's identity_url.",
 		"%s did not say whose account the token belongs to", name)
 }
 

@@ -289,16 +289,16 @@ func TestCompleteErrors(t *testing.T) {
 		reason string
 		want   string
 	}{
-		{"html", 200, "<!DOCTYPE html><html><body>Sign in to the Wi-Fi</body></html>", ReasonBadResponse, "sent a web page instead of data"},
-		{"html error page", 404, "<html><body>Not Found</body></html>", ReasonBadResponse, "answered with a web page (HTTP 404)"},
-		{"empty", 200, "", ReasonBadResponse, "sent an empty reply"},
-		{"whitespace", 200, " \n ", ReasonBadResponse, "sent an empty reply"},
-		{"garbage", 200, "ok then", ReasonBadResponse, "not valid JSON"},
-		{"truncated", 200, `{"sub":"1`, ReasonBadResponse, "not valid JSON"},
-		{"oversized", 200, big, ReasonBadResponse, "larger than 1 MiB"},
-		{"no id", 200, `{"name":"nobody"}`, ReasonBadResponse, "did not say whose account"},
-		{"server error", 503, "<html>Service Unavailable</html>", ReasonUnavailable, "is having problems (HTTP 503)"},
-		{"rate limited", 429, `{"title":"Too Many Requests","detail":"Too Many Requests","type":"about:blank","status":429}`, ReasonRateLimited, "limiting requests"},
+		{"html", 200, "<!DOCTYPE html><html><body>Sign in to the Wi-Fi</body></html>", DetailBadResponse, "sent a web page instead of data"},
+		{"html error page", 404, "<html><body>Not Found</body></html>", DetailBadResponse, "answered with a web page (HTTP 404)"},
+		{"empty", 200, "", DetailBadResponse, "sent an empty reply"},
+		{"whitespace", 200, " \n ", DetailBadResponse, "sent an empty reply"},
+		{"garbage", 200, "ok then", DetailBadResponse, "not valid JSON"},
+		{"truncated", 200, `{"sub":"1`, DetailBadResponse, "not valid JSON"},
+		{"oversized", 200, big, DetailBadResponse, "larger than 1 MiB"},
+		{"no id", 200, `{"name":"nobody"}`, DetailBadResponse, "did not say whose account"},
+		{"server error", 503, "<html>Service Unavailable</html>", DetailUnavailable, "is having problems (HTTP 503)"},
+		{"rate limited", 429, `{"title":"Too Many Requests","detail":"Too Many Requests","type":"about:blank","status":429}`, DetailRateLimited, "limiting requests"},
 	}
 	specific := map[string][]struct {
 		status int
@@ -307,34 +307,34 @@ func TestCompleteErrors(t *testing.T) {
 		want   string
 	}{
 		"google": {
-			{401, `{"error":"invalid_token","error_description":"Invalid Credentials"}`, ReasonInvalidToken, `no longer valid: "Invalid Credentials"`},
-			{401, `{"error":{"code":401,"message":"Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.","status":"UNAUTHENTICATED"}}`, ReasonInvalidToken, "Request had invalid authentication credentials"},
+			{401, `{"error":"invalid_token","error_description":"Invalid Credentials"}`, DetailInvalidToken, `no longer valid: "Invalid Credentials"`},
+			{401, `{"error":{"code":401,"message":"Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.","status":"UNAUTHENTICATED"}}`, DetailInvalidToken, "Request had invalid authentication credentials"},
 		},
 		"linkedin": {
-			{401, `{"serviceErrorCode":65600,"message":"Invalid access token","status":401}`, ReasonInvalidToken, `"Invalid access token"`},
-			{403, `{"serviceErrorCode":100,"message":"Not enough permissions to access: userinfo.GET.NO_VERSION","status":403}`, ReasonPermission, "Not enough permissions"},
+			{401, `{"serviceErrorCode":65600,"message":"Invalid access token","status":401}`, DetailInvalidToken, `"Invalid access token"`},
+			{403, `{"serviceErrorCode":100,"message":"Not enough permissions to access: userinfo.GET.NO_VERSION","status":403}`, DetailPermission, "Not enough permissions"},
 		},
 		"x": {
-			{401, `{"title":"Unauthorized","type":"about:blank","status":401,"detail":"Unauthorized"}`, ReasonInvalidToken, "no longer valid"},
-			{403, `{"client_id":"27594802","detail":"When authenticating requests to the Twitter API v2 endpoints, you must use keys and tokens from a Twitter developer App that is attached to a Project.","registration_url":"https://developer.twitter.com/en/docs/projects/overview","title":"Client Forbidden","required_enrollment":"Appropriate Level of API Access","reason":"client-not-enrolled","type":"https://api.twitter.com/2/problems/client-forbidden"}`, ReasonAppConfig, "not enrolled"},
-			{200, `{"errors":[{"detail":"Could not find user with id: [1].","title":"Not Found Error","type":"https://api.twitter.com/2/problems/resource-not-found"}]}`, ReasonUnknown, "Could not find user"},
+			{401, `{"title":"Unauthorized","type":"about:blank","status":401,"detail":"Unauthorized"}`, DetailInvalidToken, "no longer valid"},
+			{403, `{"client_id":"27594802","detail":"When authenticating requests to the Twitter API v2 endpoints, you must use keys and tokens from a Twitter developer App that is attached to a Project.","registration_url":"https://developer.twitter.com/en/docs/projects/overview","title":"Client Forbidden","required_enrollment":"Appropriate Level of API Access","reason":"client-not-enrolled","type":"https://api.twitter.com/2/problems/client-forbidden"}`, DetailAppConfig, "not enrolled"},
+			{200, `{"errors":[{"detail":"Could not find user with id: [1].","title":"Not Found Error","type":"https://api.twitter.com/2/problems/resource-not-found"}]}`, DetailUnknown, "Could not find user"},
 		},
 		"tiktok": {
-			{401, `{"data":{},"error":{"code":"access_token_invalid","message":"The access token is invalid or not found in the request.","log_id":"20230101123456ABCDEF"}}`, ReasonInvalidToken, "no longer valid"},
-			{401, `{"data":{},"error":{"code":"scope_not_authorized","message":"The user did not authorize the scope required for completing this request.","log_id":"2023"}}`, ReasonPermission, "lacks a permission"},
-			{429, `{"data":{},"error":{"code":"rate_limit_exceeded","message":"The API rate limit was exceeded.","log_id":"2023"}}`, ReasonRateLimited, "limiting requests"},
-			{200, `{"data":{},"error":{"code":"internal_error","message":"Something went wrong.","log_id":"2023"}}`, ReasonUnavailable, "internal problem"},
+			{401, `{"data":{},"error":{"code":"access_token_invalid","message":"The access token is invalid or not found in the request.","log_id":"20230101123456ABCDEF"}}`, DetailInvalidToken, "no longer valid"},
+			{401, `{"data":{},"error":{"code":"scope_not_authorized","message":"The user did not authorize the scope required for completing this request.","log_id":"2023"}}`, DetailPermission, "lacks a permission"},
+			{429, `{"data":{},"error":{"code":"rate_limit_exceeded","message":"The API rate limit was exceeded.","log_id":"2023"}}`, DetailRateLimited, "limiting requests"},
+			{200, `{"data":{},"error":{"code":"internal_error","message":"Something went wrong.","log_id":"2023"}}`, DetailUnavailable, "internal problem"},
 		},
 		"pinterest": {
-			{401, `{"code":2,"message":"Authentication failed."}`, ReasonInvalidToken, `"Authentication failed."`},
-			{403, `{"code":3,"message":"Not authorized to access the user_account."}`, ReasonPermission, "Not authorized"},
+			{401, `{"code":2,"message":"Authentication failed."}`, DetailInvalidToken, `"Authentication failed."`},
+			{403, `{"code":3,"message":"Not authorized to access the user_account."}`, DetailPermission, "Not authorized"},
 		},
 		"microsoft": {
-			{401, `{"error":{"code":"InvalidAuthenticationToken","message":"Access token has expired or is not yet valid.","innerError":{"date":"2024-05-14T10:00:00","request-id":"7c1b3f0e-1c4a-4d5e-9b2a-5c0f3e2a1b0c","client-request-id":"7c1b3f0e-1c4a-4d5e-9b2a-5c0f3e2a1b0c"}}}`, ReasonInvalidToken, "Access token has expired"},
-			{403, `{"error":{"code":"Authorization_RequestDenied","message":"Insufficient privileges to complete the operation.","innerError":{"date":"2024-05-14T10:00:00","request-id":"x"}}}`, ReasonPermission, "Insufficient privileges"},
+			{401, `{"error":{"code":"InvalidAuthenticationToken","message":"Access token has expired or is not yet valid.","innerError":{"date":"2024-05-14T10:00:00","request-id":"7c1b3f0e-1c4a-4d5e-9b2a-5c0f3e2a1b0c","client-request-id":"7c1b3f0e-1c4a-4d5e-9b2a-5c0f3e2a1b0c"}}}`, DetailInvalidToken, "Access token has expired"},
+			{403, `{"error":{"code":"Authorization_RequestDenied","message":"Insufficient privileges to complete the operation.","innerError":{"date":"2024-05-14T10:00:00","request-id":"x"}}}`, DetailPermission, "Insufficient privileges"},
 		},
 		"custom": {
-			{400, `{"error":"invalid_client","error_description":"Client authentication failed"}`, ReasonAppConfig, "client id or secret"},
+			{400, `{"error":"invalid_client","error_description":"Client authentication failed"}`, DetailAppConfig, "client id or secret"},
 		},
 	}
 	for _, ic := range identityCases {
@@ -389,7 +389,7 @@ func TestTransportErrors(t *testing.T) {
 	dead.Close()
 	p := &backend.Provider{ID: "acme", Name: "Acme", Custom: true, IdentityURL: deadURL + "/userinfo?access_token=" + tokAccess}
 	err := PlatformFor(p).Complete(context.Background(), p, testCreds, &backend.Grant{AccessToken: tokAccess})
-	if DetailOf(err) != ReasonUnavailable || backend.ErrorCode(err) != backend.EUNAVAILABLE || !strings.Contains(err.Error(), "Could not reach Acme") {
+	if DetailOf(err) != DetailUnavailable || backend.ErrorCode(err) != backend.EUNAVAILABLE || !strings.Contains(err.Error(), "Could not reach Acme") {
 		t.Errorf("unreachable: %v", err)
 	}
 	assertNoSecret(t, err)
@@ -404,13 +404,13 @@ func TestTransportErrors(t *testing.T) {
 	client := slow.srv.Client()
 	client.Timeout = 50 * time.Millisecond
 	err = NewPlatform(p, client).Complete(context.Background(), p, testCreds, &backend.Grant{AccessToken: tokAccess})
-	if DetailOf(err) != ReasonUnavailable || !strings.Contains(err.Error(), "did not answer in time") {
+	if DetailOf(err) != DetailUnavailable || !strings.Contains(err.Error(), "did not answer in time") {
 		t.Errorf("timeout: %v", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	err = NewPlatform(p, slow.srv.Client()).Complete(ctx, p, testCreds, &backend.Grant{AccessToken: tokAccess})
-	if DetailOf(err) != ReasonUnavailable || !strings.Contains(err.Error(), "cancelled") {
+	if DetailOf(err) != DetailUnavailable || !strings.Contains(err.Error(), "cancelled") {
 		t.Errorf("cancelled: %v", err)
 	}
 }
@@ -427,133 +427,6 @@ func TestDefaultClientRefusesForeignRedirects(t *testing.T) {
 		t.Fatalf("followed a redirect to another host: %v", err)
 	}
 	assertNoSecret(t, err)
-}
-
-func TestRevoke(t *testing.T) {
-	type seen struct {
-		form  url.Values
-		basic [2]string
-	}
-	for _, tc := range []struct {
-		name         string
-		id           string
-		creds        backend.Credentials
-		access, refr string
-		route        string
-		status       int
-		body         string
-		wantErr      string // "" for success, "none" for ErrNoRevocation, else a reason
-		wantRequests int
-		check        func(t *testing.T, reqs []seen)
-	}{
-		{name: "google", id: "google", access: tokAccess, refr: tokRefresh, route: "POST /revoke", status: 200, body: "{}", wantRequests: 2,
-			check: func(t *testing.T, reqs []seen) {
-				if reqs[0].form.Get("token") != tokRefresh || reqs[1].form.Get("token") != tokAccess {
-					t.Error("want the refresh token revoked first, then the access token")
-				}
-				if reqs[0].form.Get("client_id") != "" || reqs[0].form.Get("client_secret") != "" || reqs[0].basic[0] != "" {
-					t.Error("Google's revoke takes only the token")
-				}
-			}},
-		{name: "google already revoked", id: "google", access: tokAccess, route: "POST /revoke", status: 400,
-			body: `{"error":"invalid_token","error_description":"Token expired or revoked"}`, wantRequests: 1},
-		{name: "google down", id: "google", access: tokAccess, route: "POST /revoke", status: 503, body: "<html>Service Unavailable</html>",
-			wantErr: ReasonUnavailable, wantRequests: 1},
-		{name: "x confidential", id: "x", creds: testCreds, access: tokAccess, refr: tokRefresh, route: "POST /2/oauth2/revoke", status: 200,
-			body: `{"revoked":true}`, wantRequests: 2,
-			check: func(t *testing.T, reqs []seen) {
-				if reqs[0].basic != [2]string{appID, appSecret} || reqs[0].form.Get("client_id") != "" {
-					t.Errorf("want HTTP Basic for a confidential client, got %v %v", reqs[0].basic, reqs[0].form)
-				}
-				if reqs[0].form.Get("token_type_hint") != "refresh_token" || reqs[1].form.Get("token_type_hint") != "access_token" {
-					t.Error("token_type_hint missing")
-				}
-			}},
-		{name: "x public", id: "x", creds: backend.Credentials{ClientID: appID}, access: tokAccess, route: "POST /2/oauth2/revoke", status: 200,
-			body: `{"revoked":true}`, wantRequests: 1,
-			check: func(t *testing.T, reqs []seen) {
-				if reqs[0].basic[0] != "" || reqs[0].form.Get("client_id") != appID {
-					t.Error("want client_id in the body for a public client")
-				}
-			}},
-		{name: "x not revoked", id: "x", creds: testCreds, access: tokAccess, route: "POST /2/oauth2/revoke", status: 200, body: `{"revoked":false}`,
-			wantErr: ReasonUnknown, wantRequests: 1},
-		{name: "x bad client", id: "x", creds: testCreds, access: tokAccess, route: "POST /2/oauth2/revoke", status: 401,
-			body: `{"error":"unauthorized_client","error_description":"Missing valid authorization header"}`, wantErr: ReasonAppConfig, wantRequests: 1},
-		{name: "tiktok", id: "tiktok", creds: testCreds, access: tokAccess, refr: tokRefresh, route: "POST /v2/oauth/revoke/", status: 200, body: "", wantRequests: 1,
-			check: func(t *testing.T, reqs []seen) {
-				f := reqs[0].form
-				if f.Get("client_key") != appID || f.Get("client_secret") != appSecret || f.Get("token") != tokAccess || f.Get("client_id") != "" {
-					t.Errorf("TikTok wants client_key, client_secret and token: %v", f)
-				}
-			}},
-		{name: "tiktok empty object", id: "tiktok", creds: testCreds, access: tokAccess, route: "POST /v2/oauth/revoke/", status: 200, body: "{}", wantRequests: 1},
-		{name: "tiktok error", id: "tiktok", creds: testCreds, access: tokAccess, route: "POST /v2/oauth/revoke/", status: 400,
-			body:    `{"error":"invalid_client","error_description":"The client_key or client_secret is invalid.","log_id":"202206221854370101130062072500FFA2"}`,
-			wantErr: ReasonAppConfig, wantRequests: 1},
-		{name: "tiktok no secret", id: "tiktok", creds: backend.Credentials{ClientID: appID}, access: tokAccess, wantErr: "invalid"},
-		{name: "custom basic", id: "custom", creds: testCreds, refr: tokRefresh, route: "POST /revoke", status: 200, body: "", wantRequests: 1,
-			check: func(t *testing.T, reqs []seen) {
-				if reqs[0].basic != [2]string{appID, appSecret} {
-					t.Error("want HTTP Basic")
-				}
-			}},
-		{name: "linkedin", id: "linkedin", access: tokAccess, wantErr: "none"},
-		{name: "pinterest", id: "pinterest", access: tokAccess, wantErr: "none"},
-		{name: "microsoft", id: "microsoft", access: tokAccess, refr: tokRefresh, wantErr: "none"},
-		{name: "instagram", id: "instagram", access: tokAccess, wantErr: "none"},
-		{name: "nothing to revoke", id: "google", wantErr: "invalid"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			var mu sync.Mutex
-			var reqs []seen
-			routes := map[string]http.HandlerFunc{}
-			if tc.route != "" {
-				routes[tc.route] = func(w http.ResponseWriter, r *http.Request) {
-					if ct := r.Header.Get("Content-Type"); ct != "application/x-www-form-urlencoded" {
-						t.Errorf("Content-Type = %q", ct)
-					}
-					r.ParseForm()
-					u, pw, _ := r.BasicAuth()
-					mu.Lock()
-					reqs = append(reqs, seen{r.PostForm, [2]string{u, pw}})
-					mu.Unlock()
-					reply(tc.status, tc.body)(w, r)
-				}
-			}
-			f := newFake(t, routes)
-			p := providerFor(t, tc.id, f)
-			err := NewPlatform(p, f.srv.Client()).Revoke(context.Background(), p, tc.creds, tc.access, tc.refr)
-			switch tc.wantErr {
-			case "":
-				if err != nil {
-					t.Fatal(err)
-				}
-			case "none":
-				if err != backend.ErrNoRevocation {
-					t.Fatalf("err = %v, want ErrNoRevocation", err)
-				}
-				if p.AccessSettingsURL == "" {
-					t.Error("no access_settings_url to send the owner to")
-				}
-			case "invalid":
-				if backend.ErrorCode(err) != backend.EINVALID {
-					t.Fatalf("err = %v, want EINVALID", err)
-				}
-			default:
-				if DetailOf(err) != tc.wantErr {
-					t.Fatalf("err = %v (reason %q), want reason %q", err, DetailOf(err), tc.wantErr)
-				}
-			}
-			assertNoSecret(t, err)
-			if len(reqs) != tc.wantRequests {
-				t.Fatalf("%d requests, want %d", len(reqs), tc.wantRequests)
-			}
-			if tc.check != nil {
-				tc.check(t, reqs)
-			}
-		})
-	}
 }
 
 func TestErrorsNeverShowSecrets(t *testing.T) {
@@ -599,16 +472,16 @@ func TestErrorsNeverShowSecrets(t *testing.T) {
 				t.Fatal("Complete: no error")
 			}
 			assertNoSecret(t, err)
-			if !strings.Contains(backend.ErrorMessage(err), "[hidden]") && DetailOf(err) != ReasonInvalidToken {
+			if !strings.Contains(backend.ErrorMessage(err), "[hidden]") && DetailOf(err) != DetailInvalidToken {
 				t.Logf("Complete error (no echo shown): %v", err)
 			}
 			if err := pl.Revoke(context.Background(), p, testCreds, tokAccess, tokRefresh); err != nil {
 				assertNoSecret(t, err)
 			}
 			if id == "instagram" {
-				_, err := InstagramRefresh(context.Background(), f.srv.Client(), p, tokLong)
+				_, err := newChecker(p, f.srv.Client()).Refresh(context.Background(), p, backend.Credentials{}, tokLong, "")
 				if err == nil {
-					t.Fatal("InstagramRefresh: no error")
+					t.Fatal("Refresh: no error")
 				}
 				assertNoSecret(t, err)
 			}
@@ -617,12 +490,12 @@ func TestErrorsNeverShowSecrets(t *testing.T) {
 }
 
 func TestDetailOf(t *testing.T) {
-	pe := newPlatformError(ReasonAppRemoved, 400, reconnectHint, "The app was removed")
+	pe := newPlatformError(DetailAppRemoved, 400, reconnectHint, "The app was removed")
 	wrapped := fmt.Errorf("refresh: %w", pe)
-	if DetailOf(wrapped) != ReasonAppRemoved || !pe.NeedsReconnect() {
+	if DetailOf(wrapped) != DetailAppRemoved || !pe.NeedsReconnect() {
 		t.Error("DetailOf or NeedsReconnect")
 	}
-	if ReasonOf(wrapped) != backend.ReasonRevoked || ReasonOf(nil) != "" || ReasonOf(errors.New("x")) != backend.ReasonUnknown {
+	if backend.ReasonOf(wrapped) != backend.ReasonRevoked || backend.ReasonOf(nil) != "" || backend.ReasonOf(errors.New("x")) != backend.ReasonUnknown {
 		t.Error("ReasonOf gives the backend reason code")
 	}
 	var be *backend.Error
@@ -632,7 +505,7 @@ func TestDetailOf(t *testing.T) {
 	if DetailOf(errors.New("x")) != "" || DetailOf(nil) != "" {
 		t.Error("DetailOf of a plain error")
 	}
-	if newPlatformError(ReasonRateLimited, 429, "", "x").NeedsReconnect() {
+	if newPlatformError(DetailRateLimited, 429, "", "x").NeedsReconnect() {
 		t.Error("rate limits do not need a reconnect")
 	}
 }

@@ -3,7 +3,9 @@ package providers
 import (
 	"context"
 	"fmt"
+	"net"
 	"net/http"
+	"net/http/httptest"
 	"reflect"
 	"strings"
 	"testing"
@@ -293,13 +295,13 @@ func runRefresh(t *testing.T, tc rcase, reached *reachedCodes) {
 		}
 		assertNoSecret(t, err)
 		assertClean(t, "error", err.Error())
-		if Reason(err) != tc.reason || RetryAfter(err) != tc.retry {
-			t.Errorf("Reason %q RetryAfter %v, want %q %v (%v)", Reason(err), RetryAfter(err), tc.reason, tc.retry, err)
+		if backend.ReasonOf(err) != tc.reason || RetryAfter(err) != tc.retry {
+			t.Errorf("Reason %q RetryAfter %v, want %q %v (%v)", backend.ReasonOf(err), RetryAfter(err), tc.reason, tc.retry, err)
 		}
-		reached.add(Reason(err))
+		reached.add(backend.ReasonOf(err))
 	default:
 		if err != nil {
-			t.Fatalf("Refresh: %v (%s)", err, Reason(err))
+			t.Fatalf("Refresh: %v (%s)", err, backend.ReasonOf(err))
 		}
 		tc.check(t, g, f)
 	}
@@ -310,7 +312,45 @@ func TestInstagramRefreshTooSoon(t *testing.T) {
 		"GET /refresh_access_token": reply(400, `{"error":{"message":"Token is too new: refresh it once it is 24 hours old.","type":"OAuthException","code":10}}`),
 	})
 	p := fakeProvider(t, "instagram", f)
-	if _, err := InstagramRefresh(context.Background(), f.srv.Client(), p, tokLong); err != ErrTooSoon || Reason(err) != backend.ReasonRateLimited || backend.ErrorCode(err) != backend.EUNAVAILABLE {
+	if _, err := newChecker(p, f.srv.Client()).Refresh(context.Background(), p, backend.Credentials{}, tokLong, ""); err != ErrTooSoon || backend.ReasonOf(err) != backend.ReasonRateLimited || backend.ErrorCode(err) != backend.EUNAVAILABLE {
 		t.Errorf("too soon: %v", err)
+	}
+}
+
+// TestRefreshRefusesForeignRedirect: a token endpoint answering 307 would
+// have the client re-send the refresh token and the client secret to the
+// new address. The refresh must stop there and say why.
+func TestRefreshRefusesForeignRedirect(t *testing.T) {
+	thief := newFake(t, map[string]http.HandlerFunc{"POST /token": reply(200, `{"access_token":"stolen"}`)})
+	for _, tc := range []struct{ name, target string }{
+		{"plain http off the loopback", "http://tokens.attacker.example/token"},
+		{"another loopback host", thief.srv.URL + "/token"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tokenSrv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				http.Redirect(w, r, tc.target, http.StatusTemporaryRedirect)
+			}))
+			t.Cleanup(tokenSrv.Close)
+			// Every connection to a host other than the token endpoint goes
+			// to the thief, so a followed redirect is seen there.
+			tr := tokenSrv.Client().Transport.(*http.Transport).Clone()
+			var d net.Dialer
+			tr.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
+				if addr != tokenSrv.Listener.Addr().String() {
+					addr = thief.srv.Listener.Addr().String()
+				}
+				return d.DialContext(ctx, network, addr)
+			}
+			p := customProvider(thief)
+			p.TokenURL = tokenSrv.URL + "/token"
+			_, err := newChecker(p, &http.Client{Transport: tr}).Refresh(context.Background(), p, testCreds, tokAccess, tokRefresh)
+			if err == nil || !strings.Contains(err.Error(), "redirected the request to another address") {
+				t.Fatalf("Refresh = %v, want a refused redirect", err)
+			}
+			if n := thief.hit("POST /token"); n != 0 {
+				t.Fatalf("the redirect target received %d refresh request(s)", n)
+			}
+			assertNoSecret(t, err)
+		})
 	}
 }

@@ -9,7 +9,7 @@ export GOTOOLCHAIN := auto
 TAGS := webkit2_41
 VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 
-.PHONY: run build install deps test-deps test vet unit frontend-test e2e bench clean
+.PHONY: run build install deps test-deps test vet unit frontend-test e2e bench fuzz clean
 
 run: build
 	./build/bin/tokenwarden
@@ -57,6 +57,13 @@ e2e:
 bench:
 	go test -run XXX -bench History -benchtime 200x ./backend/sqlite/
 	go test -run XXX -bench Sweep -benchtime 1x ./backend/monitor/
+
+# Fuzzing beyond the seed corpora that every go test runs: FUZZTIME per target.
+FUZZTIME ?= 60s
+fuzz:
+	go test -run XXX -fuzz FuzzParse -fuzztime $(FUZZTIME) ./backend/deeplink/
+	go test -run XXX -fuzz FuzzLoad -fuzztime $(FUZZTIME) ./backend/providers/
+	go test -run XXX -fuzz FuzzAppendToFile -fuzztime $(FUZZTIME) ./backend/providers/
 
 clean:
 	rm -rf build/bin .cache

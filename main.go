@@ -30,9 +30,8 @@ import (
 	"github.com/tokenwarden/tokenwarden/backend/lock"
 	"github.com/tokenwarden/tokenwarden/backend/monitor"
 	"github.com/tokenwarden/tokenwarden/backend/notify"
-	"github.com/tokenwarden/tokenwarden/backend/oauth"
-	"github.com/tokenwarden/tokenwarden/backend/providers"
 	"github.com/tokenwarden/tokenwarden/backend/sqlite"
+	"github.com/tokenwarden/tokenwarden/backend/wire"
 )
 
 //go:embed all:frontend/dist
@@ -98,36 +97,6 @@ func resolveDataDir(flagValue string) (string, error) {
 	return filepath.Abs(dir)
 }
 
-// openService opens the data folder and wires the backend together. The
-// warnings are problems in providers.yaml: the app runs on without the
-// broken entries.
-func openService(dataDir string) (svc *accounts.Service, db *sqlite.DB, warnings []error, err error) {
-	if err := os.MkdirAll(dataDir, 0o700); err != nil {
-		return nil, nil, nil, backend.Errorf(backend.EUNAVAILABLE, "Cannot create the data folder %s: %v.", dataDir, err)
-	}
-	db, err = sqlite.Open(filepath.Join(dataDir, "tokenwarden.db"))
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	catalogue, warnings := providers.Load(dataDir)
-	svc = accounts.New(db, keychain.New(keychain.Namespace(dataDir)), catalogue, db)
-	svc.DataDir = dataDir
-	svc.Authorizer = oauth.Authorizer{}
-	svc.Platforms = providers.PlatformFor
-	svc.Discover = oauth.FillFromDiscovery
-	svc.CustomProviders = catalogue
-	return svc, db, warnings, nil
-}
-
-// newMonitor builds the token checker over the service's data.
-func newMonitor(svc *accounts.Service, dataDir string) *monitor.Monitor {
-	return &monitor.Monitor{
-		Store: svc.Store, Secrets: svc.Secrets, Providers: svc.Providers, Credentials: svc.Credentials,
-		Checkers: providers.CheckerFor, RetryAfterOf: providers.RetryAfter,
-		TooSoon: providers.ErrTooSoon, Discover: oauth.FillFromDiscovery, DataDir: dataDir, Settings: svc.Settings, Now: svc.Now,
-	}
-}
-
 func runCLI(dataDir string, args []string) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
@@ -139,7 +108,7 @@ func runCLI(dataDir string, args []string) int {
 			if svc == nil {
 				return nil, backend.Errorf(backend.EINTERNAL, "The data folder is not open.")
 			}
-			return newMonitor(svc, dataDir), nil
+			return wire.Monitor(svc), nil
 		},
 		AfterCheck: func(ctx context.Context) error {
 			if svc == nil || db == nil {
@@ -152,7 +121,7 @@ func runCLI(dataDir string, args []string) int {
 			})
 		},
 		Service: func() (*accounts.Service, error) {
-			s, d, warnings, err := openService(dataDir)
+			s, d, warnings, err := wire.Open(dataDir)
 			for _, w := range warnings {
 				fmt.Fprintf(os.Stderr, "warning: %v\n", w)
 			}
@@ -195,7 +164,7 @@ func newWindow(dataDir string, svc *accounts.Service, db *sqlite.DB, warnings []
 		return w
 	}
 	sh.now = svc.Now
-	mon := newMonitor(svc, dataDir)
+	mon := wire.Monitor(svc)
 	mon.OnResult = w.app.checked
 	hist := history.New(db, svc.Providers, db)
 	hist.Now = svc.Now
@@ -217,7 +186,7 @@ func (w *window) bound() []any {
 }
 
 func runWindow(dataDir string, args []string) int {
-	svc, db, warnings, openErr := openService(dataDir)
+	svc, db, warnings, openErr := wire.Open(dataDir)
 	if db != nil {
 		defer db.Close()
 	}
@@ -249,7 +218,7 @@ func runWindow(dataDir string, args []string) int {
 		SingleInstanceLock: &options.SingleInstanceLock{
 			// One instance per data folder: a second launch with the same
 			// data hands its link to the running window and exits.
-			UniqueId:               "app.tokenwarden." + keychain.Namespace(dataDir),
+			UniqueId:               "app.tokenwarden." + keychain.InstanceID(dataDir),
 			OnSecondInstanceLaunch: func(d options.SecondInstanceData) { app.secondInstance(d.Args) },
 		},
 		Linux: &linux.Options{ProgramName: "tokenwarden"},

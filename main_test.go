@@ -138,7 +138,10 @@ func TestCommandLine(t *testing.T) {
 	run("", 0, "client", "delete", "Acme Bakery")
 
 	// The deleted account's tokens are gone from the keychain too.
-	kc := keychain.New(keychain.Namespace(dir))
+	kc, err := keychain.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if _, err := kc.Secret(context.Background(), page, backend.SecretAccessToken); backend.ErrorCode(err) != backend.ENOTFOUND {
 		t.Errorf("access token still in the keychain after delete: %v", err)
 	}
@@ -223,7 +226,10 @@ func TestKillDuringImport(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.stdout), &rows); err != nil {
 		t.Fatalf("status after kills: %v\n%s%s", err, r.stdout, r.stderr)
 	}
-	kc := keychain.New(keychain.Namespace(dir))
+	kc, err := keychain.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, row := range rows {
 		if _, err := kc.Secret(context.Background(), row["id"].(string), backend.SecretAccessToken); err != nil {
 			t.Errorf("account %s is listed but its token is not readable: %v", row["id"], err)

@@ -70,6 +70,15 @@ func TestCleanName(t *testing.T) {
 		{"bad\x07bell", "", false},
 		{strings.Repeat("é", MaxNameLength), strings.Repeat("é", MaxNameLength), true},
 		{strings.Repeat("x", MaxNameLength+1), "", false},
+		{"Acme\u009b31mRed", "", false},                            // C1 CSI
+		{"invoice\u202Egpj.exe", "", false},                        // right-to-left override
+		{"Acme \u2066evil\u2069", "", false},                       // isolate
+		{"name\xff", "", false},                                    // invalid UTF-8
+		{"\x1b[2J\x1b[31mAcme", "", false},                         // ESC sequences
+		{"Acme\u200b", "", false},                                  // zero-width space
+		{"Acme\u2028Corp", "", false},                              // line separator
+		{"👨\u200d👩\u200d👧 family", "👨\u200d👩\u200d👧 family", true}, // ZWJ emoji stay
+		{"شركة \u0627", "شركة \u0627", true},                       // right-to-left script without marks
 	} {
 		got, err := CleanName("client name", tc.in)
 		if (err == nil) != tc.ok || got != tc.want {

@@ -3,6 +3,7 @@ package backend
 import (
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Client is one of the freelancer's customers. Accounts belong to clients.
@@ -34,16 +35,20 @@ func CleanName(what, name string) (string, error) {
 		return "", Errorf(EINVALID, "The %s is empty.", what).WithHint("Type a name.")
 	case len([]rune(name)) > MaxNameLength:
 		return "", Errorf(EINVALID, "The %s is longer than %d characters.", what, MaxNameLength)
+	case !utf8.ValidString(name):
+		return "", Errorf(EINVALID, "The %s is not valid UTF-8 text.", what)
 	case HasControlChars(name):
-		return "", Errorf(EINVALID, "The %s contains control characters.", what)
+		return "", Errorf(EINVALID, "The %s contains control characters or invisible formatting marks.", what).
+			WithHint("Type the name again instead of pasting it.")
 	}
 	return name, nil
 }
 
-// HasControlChars reports whether s holds ASCII control characters or DEL.
+// HasControlChars reports whether s holds a character IsControl refuses or
+// is not valid UTF-8.
 func HasControlChars(s string) bool {
-	for _, r := range s {
-		if r < 0x20 || r == 0x7f {
+	for i, r := range s {
+		if IsControl(r) || r == utf8.RuneError && isInvalidAt(s, i) {
 			return true
 		}
 	}

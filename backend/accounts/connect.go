@@ -141,6 +141,7 @@ func (s *Service) authorize(ctx context.Context, p *backend.Provider, scopes []s
 	if err := s.Platforms(p).Complete(ctx, p, creds, g); err != nil {
 		return nil, creds, err
 	}
+	g.CleanNames() // names from the platform become labels and messages
 	return g, creds, nil
 }
 

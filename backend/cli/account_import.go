@@ -3,6 +3,7 @@ package cli
 import (
 	"bufio"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -115,7 +116,7 @@ func readTokens(r io.Reader, withRefresh bool) (access, refresh string, err erro
 		refresh = strings.TrimRight(sc.Text(), "\r")
 	}
 	if err := sc.Err(); err != nil {
-		return "", "", backend.Errorf(backend.EINVALID, "Could not read the token from standard input.")
+		return "", "", stdinError(err, "token")
 	}
 	if access == "" {
 		return "", "", backend.Errorf(backend.EINVALID, "No access token on standard input.").
@@ -132,7 +133,19 @@ func readSecretLine(r io.Reader, what string) (string, error) {
 	sc := bufio.NewScanner(io.LimitReader(r, 2*backend.MaxTokenLength))
 	sc.Buffer(make([]byte, 0, 4096), 2*backend.MaxTokenLength)
 	if !sc.Scan() || strings.TrimSpace(sc.Text()) == "" {
+		if err := sc.Err(); err != nil {
+			return "", stdinError(err, what)
+		}
 		return "", backend.Errorf(backend.EINVALID, "No %s on standard input.", what)
 	}
 	return backend.CleanToken(what, sc.Text())
+}
+
+// stdinError explains why a line of standard input could not be read.
+func stdinError(err error, what string) error {
+	if errors.Is(err, bufio.ErrTooLong) {
+		return backend.Errorf(backend.EINVALID, "The %s on standard input is longer than %d bytes; this is not a token.", what, backend.MaxTokenLength).
+			WithHint("Paste only the token, on one line.")
+	}
+	return backend.Errorf(backend.EINVALID, "Could not read the %s from standard input: %v.", what, err)
 }

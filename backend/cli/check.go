@@ -51,10 +51,10 @@ func runCheck(ctx context.Context, env *Env, args []string) (int, error) {
 			filter.ClientID = c.ID
 		}
 		results, err = mon.CheckMany(ctx, filter, func(done, total int, _ *monitor.Result) {
-			if !*asJSON && total > 1 && isTerminal(env.Stderr) {
-				fmt.Fprintf(env.Stderr, "\rChecked %d of %d", done, total)
+			if !*asJSON && total > 1 && isTerminal(env.progress) {
+				fmt.Fprintf(env.progress, "\rChecked %d of %d", done, total)
 				if done == total {
-					fmt.Fprintln(env.Stderr)
+					fmt.Fprintln(env.progress)
 				}
 			}
 		})

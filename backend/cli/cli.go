@@ -39,6 +39,10 @@ type Env struct {
 	// AfterCheck runs after "check": it raises desktop notifications for
 	// accounts that need the user when no window is running to do it.
 	AfterCheck func(ctx context.Context) error
+
+	// progress is the unfiltered Stderr, for check's counter, which needs
+	// carriage returns. Run sets it.
+	progress io.Writer
 }
 
 type command struct {
@@ -57,6 +61,11 @@ func register(c *command) { commands[c.name] = c }
 
 // Run runs the command named by args and returns the process exit code.
 func Run(ctx context.Context, env *Env, args []string) int {
+	// Every command prints through the terminal filter (see terminalWriter).
+	filtered := *env
+	filtered.Stdout, filtered.Stderr = &terminalWriter{w: env.Stdout}, &terminalWriter{w: env.Stderr}
+	filtered.progress = env.Stderr
+	env = &filtered
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || (args[0] == "help" && len(args) == 1) {
 		printUsage(env.Stdout)
 		return ExitOK

@@ -4,6 +4,10 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"strings"
+
+	"github.com/tokenwarden/tokenwarden/backend/accounts"
+	"github.com/tokenwarden/tokenwarden/backend/providers"
 )
 
 func init() {
@@ -55,7 +59,27 @@ func runProviderList(ctx context.Context, env *Env, args []string) (int, error) 
 			state = "needs " + p.MissingSetup
 		}
 		fmt.Fprintf(env.Stdout, "%-12s %-18s %-22s redirect URI %s\n", p.ID, p.Name, state, p.RedirectURI)
+		if note := movedNote(svc, p.ID); note != "" {
+			fmt.Fprintln(env.Stdout, "  "+note)
+		}
 	}
 	fmt.Fprintln(env.Stdout, `Set up a provider with "tokenwarden provider set-credentials ID --client-id ID --client-secret-stdin".`)
 	return ExitOK, nil
+}
+
+// movedNote warns, for a provider whose providers.yaml entry points its
+// endpoints away from the platform, where they now go; else "".
+func movedNote(svc *accounts.Service, providerID string) string {
+	p, err := svc.Providers.Provider(providerID)
+	if err != nil {
+		return ""
+	}
+	var parts []string
+	for _, m := range providers.MovedEndpoints(p) {
+		parts = append(parts, m.Field+" → "+m.Host)
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "! providers.yaml points it off the platform: " + strings.Join(parts, ", ")
 }

@@ -62,6 +62,9 @@ func runStatus(ctx context.Context, env *Env, args []string) (int, error) {
 			if !*asJSON {
 				fmt.Fprintf(env.Stdout, "  %s %s · %s (%s): %s%s\n", mark(e.Status), e.ProviderName, e.Label, e.ID,
 					e.Status, statusPhrase(e, now))
+				if note := movedNote(svc, e.Provider); note != "" {
+					fmt.Fprintln(env.Stdout, "    "+note)
+				}
 			}
 		}
 	}

@@ -19,11 +19,8 @@ import (
 
 	"github.com/tokenwarden/tokenwarden/backend/accounts"
 	"github.com/tokenwarden/tokenwarden/backend/cli"
-	"github.com/tokenwarden/tokenwarden/backend/keychain"
 	"github.com/tokenwarden/tokenwarden/backend/monitor"
-	"github.com/tokenwarden/tokenwarden/backend/oauth"
-	"github.com/tokenwarden/tokenwarden/backend/providers"
-	"github.com/tokenwarden/tokenwarden/backend/sqlite"
+	"github.com/tokenwarden/tokenwarden/backend/wire"
 )
 
 // app is Tokenwarden's command line over one data folder, run the way the
@@ -49,27 +46,15 @@ func newApp(t *testing.T) *app {
 	return &app{t: t, dir: t.TempDir(), browser: newBrowser()}
 }
 
-// openService wires the backend as package main's openService and
-// newMonitor do. When the bound services land, re-point this one function.
+// openService opens the data folder the way the app does (package wire),
+// on the test's clock.
 func openService(dataDir string, now func() time.Time) (*accounts.Service, *monitor.Monitor, func(), error) {
-	db, err := sqlite.Open(filepath.Join(dataDir, "tokenwarden.db"))
+	svc, db, _, err := wire.Open(dataDir)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	catalogue, _ := providers.Load(dataDir)
-	svc := accounts.New(db, keychain.New(keychain.Namespace(dataDir)), catalogue, db)
-	svc.DataDir = dataDir
 	svc.Now = now
-	svc.Authorizer = oauth.Authorizer{}
-	svc.Platforms = providers.PlatformFor
-	svc.Discover = oauth.FillFromDiscovery
-	svc.CustomProviders = catalogue
-	mon := &monitor.Monitor{
-		Store: svc.Store, Secrets: svc.Secrets, Providers: svc.Providers, Credentials: svc.Credentials,
-		Checkers: providers.CheckerFor, RetryAfterOf: providers.RetryAfter,
-		TooSoon: providers.ErrTooSoon, Discover: oauth.FillFromDiscovery, DataDir: dataDir, Settings: svc.Settings, Now: now,
-	}
-	return svc, mon, func() { db.Close() }, nil
+	return svc, wire.Monitor(svc), func() { db.Close() }, nil
 }
 
 // cliResult is what one command did.

@@ -10,6 +10,7 @@ package deeplink
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/tokenwarden/tokenwarden/backend"
 )
@@ -74,9 +75,17 @@ func cutPrefixFold(s, prefix string) (string, bool) {
 	return s, false
 }
 
+// clip shortens s for a message to at most clipLength bytes, cutting
+// before a character, never inside one.
 func clip(s string) string {
-	if len(s) > 60 {
-		return s[:60] + "…"
+	if len(s) <= clipLength {
+		return s
 	}
-	return s
+	cut := clipLength
+	for i := 1; i < utf8.UTFMax && !utf8.RuneStart(s[cut]); i++ {
+		cut--
+	}
+	return s[:cut] + "…"
 }
+
+const clipLength = 60

@@ -3,6 +3,7 @@ package deeplink
 import (
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/tokenwarden/tokenwarden/backend"
 )
@@ -48,5 +49,24 @@ func TestFind(t *testing.T) {
 	}
 	if got := Find([]string{"status"}); got != "" {
 		t.Errorf("Find = %q", got)
+	}
+}
+
+func TestClipKeepsCharactersWhole(t *testing.T) {
+	for _, s := range []string{strings.Repeat("é", 40), strings.Repeat("日", 30), "x" + strings.Repeat("😀", 20), strings.Repeat("a", 59) + "€€"} {
+		for n := 0; n <= len(s); n++ {
+			got := clip(s[:n])
+			if !utf8.ValidString(got) && utf8.ValidString(s[:n]) {
+				t.Errorf("clip(%q) = %q cuts a character", s[:n], got)
+			}
+			if len(strings.TrimSuffix(got, "…")) > clipLength {
+				t.Errorf("clip(%q) is %d bytes long", s[:n], len(got))
+			}
+		}
+	}
+	// The message about a long link with non-ASCII text shows no byte escapes.
+	_, err := Parse("tokenwarden://x" + strings.Repeat("é", 60))
+	if msg := backend.ErrorMessage(err); err == nil || strings.Contains(msg, `\x`) {
+		t.Errorf("Parse error = %q", msg)
 	}
 }

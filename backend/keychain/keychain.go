@@ -7,9 +7,10 @@
 //
 // Every item has the keychain service "tokenwarden" and the user (account)
 // field "<namespace>/<owner>/<kind>", for example
-// "3f9a0c1b2d4e/acc_k3j9x2m4q8w1/access_token". The namespace comes from the
-// data directory (see Namespace), so two installations or test runs with
-// different data directories never see each other's secrets. Owners are
+// "3f9a0c1b2d4e5f60/acc_k3j9x2m4q8w1/access_token". The namespace is the data
+// folder's id (see Open), so two installations or test runs with different
+// data folders never see each other's secrets, and a folder that moves keeps
+// them. Owners are
 // account ids or "provider:<id>"; they may not contain '/' or control
 // characters, kinds are lower-case words, so names cannot collide.
 //
@@ -72,8 +73,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -126,37 +125,23 @@ type Keychain struct {
 	Timeout time.Duration
 
 	namespace string
+	// legacy is the namespace items had before the data folder got its id
+	// (see Open), or "": items missing under namespace are looked for there.
+	legacy    string
 	p         provider
 	chunkSize int
 	// gate serialises operations; a token in the channel means "busy".
 	gate chan struct{}
 }
 
-// New returns a Keychain whose items live under namespace, normally the
-// result of Namespace. It panics if namespace is empty or contains '/', '#'
-// or control characters, which is a programming error.
+// New returns a Keychain whose items live under namespace; the app uses
+// Open. It panics if namespace is empty or contains '/', '#' or control
+// characters, which is a programming error.
 func New(namespace string) *Keychain {
 	if namespace == "" || strings.ContainsAny(namespace, "/#") || backend.HasControlChars(namespace) {
 		panic(fmt.Sprintf("keychain: invalid namespace %q", namespace))
 	}
 	return &Keychain{namespace: namespace, p: goKeyring{}, chunkSize: chunkSize, gate: make(chan struct{}, 1)}
-}
-
-// Namespace derives a short, stable namespace from a data directory: the
-// first 12 hex digits of the SHA-256 of its cleaned absolute path (lower-cased
-// on Windows, whose paths ignore case). Different data directories get
-// different namespaces, so their secrets never collide.
-func Namespace(dataDir string) string {
-	p := dataDir
-	if abs, err := filepath.Abs(dataDir); err == nil {
-		p = abs
-	}
-	p = filepath.Clean(p)
-	if runtime.GOOS == "windows" {
-		p = strings.ToLower(p)
-	}
-	sum := sha256.Sum256([]byte(p))
-	return hex.EncodeToString(sum[:])[:12]
 }
 
 func (k *Keychain) timeout() time.Duration {
@@ -278,39 +263,14 @@ func (k *Keychain) SetSecret(ctx context.Context, owner string, kind backend.Sec
 		return mapError(err, value)
 	}
 	defer o.end()
-
-	old, err := o.readHead(user)
-	if err != nil {
-		return mapError(err, value)
+	if err := o.write(user, value); err != nil {
+		return err
 	}
-	stored := value
-	if needsLiteral(value) {
-		stored = literalPrefix + value
+	if k.legacy != "" {
+		// A copy left under the old namespace by an interrupted migration is
+		// stale now; removing it is tidying, so it cannot fail the set.
+		_ = o.remove(k.legacyUser(user))
 	}
-	newSlot, newN := "", 0
-	if len(stored) <= k.chunkSize {
-		if err := o.set(user, stored); err != nil {
-			return mapError(err, value, stored)
-		}
-	} else {
-		newSlot = slots[0]
-		if old.chunked && old.slot == slots[0] {
-			newSlot = slots[1]
-		}
-		parts := split(value, k.chunkSize)
-		for i, part := range parts {
-			if err := o.set(chunkUser(user, newSlot, i+1), part); err != nil {
-				return mapError(err, value, part)
-			}
-		}
-		if err := o.set(user, marker(newSlot, len(parts), checksum(value))); err != nil {
-			return mapError(err, value)
-		}
-		newN = len(parts)
-	}
-	// The new value is in place. Leftover pieces are only untidy, not wrong,
-	// and the next write or delete removes them, so this cannot fail the set.
-	_ = o.cleanup(user, old, newSlot, newN)
 	return nil
 }
 
@@ -326,30 +286,15 @@ func (k *Keychain) Secret(ctx context.Context, owner string, kind backend.Secret
 	}
 	defer o.end()
 
-	h, err := o.readHead(user)
+	value, found, err := o.read(user)
+	if err == nil && !found && k.legacy != "" {
+		value, found, err = o.migrate(k.legacyUser(user), user)
+	}
 	switch {
 	case err != nil:
-		return "", mapError(err)
-	case !h.found:
+		return "", err
+	case !found:
 		return "", backend.Errorf(backend.ENOTFOUND, "No %s is stored in the keychain for %s.", kindName(kind), ownerName(owner))
-	case h.damaged:
-		return "", damaged()
-	case !h.chunked:
-		return h.value, nil
-	}
-	parts := make([]string, 0, h.n)
-	for i := 1; i <= h.n; i++ {
-		part, err := o.get(chunkUser(user, h.slot, i))
-		if errors.Is(err, errNotFound) {
-			return "", damaged()
-		} else if err != nil {
-			return "", mapError(err, parts...)
-		}
-		parts = append(parts, part)
-	}
-	value := strings.Join(parts, "")
-	if checksum(value) != h.sum {
-		return "", damaged()
 	}
 	return value, nil
 }
@@ -366,7 +311,87 @@ func (k *Keychain) DeleteSecret(ctx context.Context, owner string, kind backend.
 		return mapError(err)
 	}
 	defer o.end()
+	if err := o.remove(user); err != nil {
+		return err
+	}
+	if k.legacy != "" {
+		// Else Secret would bring the deleted value back from the old name.
+		return o.remove(k.legacyUser(user))
+	}
+	return nil
+}
 
+// write stores value under the head item user (see the storage scheme).
+func (o *op) write(user, value string) error {
+	old, err := o.readHead(user)
+	if err != nil {
+		return mapError(err, value)
+	}
+	stored := value
+	if needsLiteral(value) {
+		stored = literalPrefix + value
+	}
+	newSlot, newN := "", 0
+	if len(stored) <= o.k.chunkSize {
+		if err := o.set(user, stored); err != nil {
+			return mapError(err, value, stored)
+		}
+	} else {
+		newSlot = slots[0]
+		if old.chunked && old.slot == slots[0] {
+			newSlot = slots[1]
+		}
+		parts := split(value, o.k.chunkSize)
+		for i, part := range parts {
+			if err := o.set(chunkUser(user, newSlot, i+1), part); err != nil {
+				return mapError(err, value, part)
+			}
+		}
+		if err := o.set(user, marker(newSlot, len(parts), checksum(value))); err != nil {
+			return mapError(err, value)
+		}
+		newN = len(parts)
+	}
+	// The new value is in place. Leftover pieces are only untidy, not wrong,
+	// and the next write or delete removes them, so this cannot fail the set.
+	_ = o.cleanup(user, old, newSlot, newN)
+	return nil
+}
+
+// read returns the value under the head item user; found is false when
+// there is none.
+func (o *op) read(user string) (value string, found bool, err error) {
+	h, err := o.readHead(user)
+	switch {
+	case err != nil:
+		return "", false, mapError(err)
+	case !h.found:
+		return "", false, nil
+	case h.damaged:
+		return "", false, damaged()
+	case !h.chunked:
+		return h.value, true, nil
+	}
+	parts := make([]string, 0, h.n)
+	for i := 1; i <= h.n; i++ {
+		part, err := o.get(chunkUser(user, h.slot, i))
+		if errors.Is(err, errNotFound) {
+			return "", false, damaged()
+		} else if err != nil {
+			return "", false, mapError(err, parts...)
+		}
+		parts = append(parts, part)
+	}
+	value = strings.Join(parts, "")
+	if checksum(value) != h.sum {
+		return "", false, damaged()
+	}
+	return value, true, nil
+}
+
+// remove deletes the head item user and all its pieces; it succeeds when
+// they are already gone.
+func (o *op) remove(user string) error {
 	old, err := o.readHead(user)
 	if err != nil {
 		return mapError(err)

@@ -65,20 +65,20 @@ func wantCode(t *testing.T, err error, code string) *backend.Error {
 	return e
 }
 
-func TestNamespace(t *testing.T) {
+func TestLegacyNamespace(t *testing.T) {
 	dir := t.TempDir()
 	t.Chdir(dir)
-	ns := Namespace(dir)
+	ns := legacyNamespace(dir)
 	if len(ns) != 12 || strings.Trim(ns, "0123456789abcdef") != "" {
 		t.Fatalf("Namespace = %q, want 12 hex digits", ns)
 	}
 	for _, same := range []string{dir + "/", filepath.Join(dir, "x", ".."), ".", "./"} {
-		if got := Namespace(same); got != ns {
+		if got := legacyNamespace(same); got != ns {
 			t.Errorf("Namespace(%q) = %s, want %s as for %q", same, got, ns, dir)
 		}
 	}
 	for _, other := range []string{filepath.Join(dir, "x"), filepath.Dir(dir), dir + "x"} {
-		if got := Namespace(other); got == ns {
+		if got := legacyNamespace(other); got == ns {
 			t.Errorf("Namespace(%q) = %s, the same as for %q", other, got, dir)
 		}
 	}

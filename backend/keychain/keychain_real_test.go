@@ -194,7 +194,15 @@ func TestRealNamespaces(t *testing.T) {
 		t.Fatalf("deleting in one namespace touched the other: %v", err)
 	}
 	// Different data directories give different namespaces.
-	if Namespace(t.TempDir()) == Namespace(t.TempDir()) {
+	k3, err := Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	k4, err := Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if k3.Namespace() == k4.Namespace() {
 		t.Fatal("two data directories share a namespace")
 	}
 }

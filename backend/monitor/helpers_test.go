@@ -141,7 +141,10 @@ func realKeychain(t testing.TB, dir string) *keychain.Keychain {
 	if os.Getenv("TOKENWARDEN_REQUIRE_KEYRING") != "1" {
 		t.Skip("needs the real keychain: run under scripts/with-keyring (sets TOKENWARDEN_REQUIRE_KEYRING=1)")
 	}
-	k := keychain.New(keychain.Namespace(dir))
+	k, err := keychain.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := k.Ping(bg); err != nil {
 		t.Fatalf("the keychain does not work: %v", err)
 	}

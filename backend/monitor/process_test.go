@@ -62,7 +62,11 @@ func childCheck() int {
 		}
 		now = func() time.Time { return t }
 	}
-	kc := keychain.New(keychain.Namespace(dir))
+	kc, err := keychain.Open(dir)
+	if err != nil {
+		fmt.Println("error:", err)
+		return 1
+	}
 	m := rotorMonitor(db, kc, dir, os.Getenv("MONITOR_TEST_URL"), now)
 	if os.Getenv("MONITOR_TEST_WAIT") == "1" {
 		if err := kc.Ping(bg); err != nil { // connect to the keychain before the start line

@@ -125,6 +125,7 @@ func (c *Catalogue) apply(path string, data []byte) []error {
 			errs = append(errs, perrs...)
 			continue
 		}
+		errs = append(errs, movedWarnings(path, e, p)...)
 		if p.Custom {
 			c.list = append(c.list, p)
 		} else {

@@ -435,7 +435,7 @@ func TestLoadUnreadableAndOversized(t *testing.T) {
 		t.Fatal(err)
 	}
 	c, errs = Load(dir)
-	if len(errs) != 1 || !strings.Contains(errs[0].Error(), "Could not read") || len(c.Providers()) != 8 {
+	if len(errs) != 1 || !strings.Contains(errs[0].Error(), "not a regular file") || len(c.Providers()) != 8 {
 		t.Errorf("unreadable: %v", errs)
 	}
 }

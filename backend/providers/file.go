@@ -134,11 +134,20 @@ func AppendToFile(dataDir string, p *backend.Provider) error {
 	if err != nil {
 		return err
 	}
-	item, err := MarshalProvider(cp)
+	out, err := appendEntry(path, data, cp)
 	if err != nil {
 		return err
 	}
+	return writeAtomic(path, out)
+}
 
+// appendEntry returns the content of the providers file at path with cp
+// added, given its current content data (nil when there is none).
+func appendEntry(path string, data []byte, cp *backend.Provider) ([]byte, error) {
+	item, err := MarshalProvider(cp)
+	if err != nil {
+		return nil, err
+	}
 	var out []byte
 	if len(bytes.TrimSpace(data)) == 0 {
 		out = append(append([]byte(fileHeader), data...), "providers:\n"...)
@@ -146,27 +155,27 @@ func AppendToFile(dataDir string, p *backend.Provider) error {
 	} else {
 		entries, errs := readEntries(path, data)
 		if len(errs) > 0 {
-			return backend.Errorf(backend.EINVALID, "%s has a problem, so the provider was not added: %s",
+			return nil, backend.Errorf(backend.EINVALID, "%s has a problem, so the provider was not added: %s",
 				path, backend.ErrorMessage(errs[0]))
 		}
 		for _, e := range entries {
 			if e.id == cp.ID {
-				return backend.Errorf(backend.ECONFLICT, "%s already has a provider with the id %q.", path, cp.ID).
+				return nil, backend.Errorf(backend.ECONFLICT, "%s already has a provider with the id %q.", path, cp.ID).
 					WithHint("Choose another id, or edit that entry.")
 			}
 		}
 		var ok bool
 		if out, ok = appendText(data, item); !ok || !readsBack(path, out, cp) {
 			if out, err = appendNode(path, data, cp); err != nil {
-				return err
+				return nil, err
 			}
 		}
 	}
 	if !readsBack(path, out, cp) {
-		return backend.Errorf(backend.EINTERNAL, "Could not add provider %q to %s so that it reads back the same.", cp.ID, path).
+		return nil, backend.Errorf(backend.EINTERNAL, "Could not add provider %q to %s so that it reads back the same.", cp.ID, path).
 			WithHint("The file was left unchanged; add the entry by hand.")
 	}
-	return writeAtomic(path, out)
+	return out, nil
 }
 
 // readsBack says whether data holds p exactly as given.

@@ -51,8 +51,8 @@ func check(p *backend.Provider, custom bool) []problem {
 	}
 	if strings.TrimSpace(p.Name) == "" && !custom {
 		add("name", "%s needs a name", who)
-	} else if len(p.Name) > 80 || strings.IndexFunc(p.Name, unicode.IsControl) >= 0 {
-		add("name", "name must be one line of at most 80 characters")
+	} else if len(p.Name) > 80 || backend.HasControlChars(p.Name) {
+		add("name", "name must be one line of at most 80 characters, without control characters or invisible formatting marks")
 	}
 
 	urls := []struct {
@@ -105,8 +105,8 @@ func check(p *backend.Provider, custom bool) []problem {
 	for _, s := range p.Scopes {
 		if s.Name == "" {
 			add("scopes", "every scope needs a name")
-		} else if strings.IndexFunc(s.Name, unicode.IsSpace) >= 0 || (p.ScopeSeparator != "" && strings.Contains(s.Name, p.ScopeSeparator)) {
-			add("scopes", "scope %q must not contain spaces or the scope separator", s.Name)
+		} else if strings.IndexFunc(s.Name, unicode.IsSpace) >= 0 || backend.HasControlChars(s.Name) || (p.ScopeSeparator != "" && strings.Contains(s.Name, p.ScopeSeparator)) {
+			add("scopes", "scope %q must not contain spaces, control characters or the scope separator", s.Name)
 		}
 	}
 	if sep := p.ScopeSeparator; sep != "" && (len(sep) > 3 || strings.IndexFunc(sep, func(r rune) bool {

@@ -37,29 +37,52 @@ type fileYAML struct {
 }
 
 // readFile reads a providers file; a missing file is not an error and
-// yields nil.
+// yields nil. Only a regular file (or a symlink to one) is read: a FIFO or a
+// device would block start-up or never end.
 func readFile(path string) ([]byte, error) {
-	f, err := os.Open(path)
+	unreadable := func(err error) error {
+		return backend.Errorf(backend.EUNAVAILABLE, "Could not read %s: %s.", path, plainOSError(err)).
+			WithHint("The built-in providers still work; check the file's permissions.")
+	}
+	notRegular := backend.Errorf(backend.EINVALID, "%s is not a regular file, so it was not read.", path).
+		WithHint("The built-in providers still work; make providers.yaml an ordinary text file.")
+	st, err := os.Stat(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	} else if err != nil {
-		return nil, backend.Errorf(backend.EUNAVAILABLE, "Could not read %s: %s.", path, plainOSError(err)).
-			WithHint("The built-in providers still work; check the file's permissions.")
+		return nil, unreadable(err)
+	}
+	if !st.Mode().IsRegular() {
+		return nil, notRegular
+	}
+	if st.Size() > maxFileSize {
+		return nil, tooLarge(path)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, unreadable(err)
 	}
 	defer f.Close()
+	// The file may have been swapped since the check above.
+	if st, err := f.Stat(); err != nil || !st.Mode().IsRegular() {
+		return nil, notRegular
+	}
 	data, err := io.ReadAll(io.LimitReader(f, maxFileSize+1))
 	if err != nil {
-		return nil, backend.Errorf(backend.EUNAVAILABLE, "Could not read %s: %s.", path, plainOSError(err)).
-			WithHint("The built-in providers still work; check the file's permissions.")
+		return nil, unreadable(err)
 	}
 	if len(data) > maxFileSize {
-		return nil, backend.Errorf(backend.EINVALID, "%s is larger than 1 MiB.", path).
-			WithHint("The built-in providers still work; a providers file only needs a few entries.")
+		return nil, tooLarge(path)
 	}
 	if data == nil {
 		data = []byte{}
 	}
 	return data, nil
+}
+
+func tooLarge(path string) error {
+	return backend.Errorf(backend.EINVALID, "%s is larger than 1 MiB.", path).
+		WithHint("The built-in providers still work; a providers file only needs a few entries.")
 }
 
 // plainOSError drops the path that os errors repeat.
@@ -82,6 +105,14 @@ func lineError(path string, line int, format string, args ...any) *backend.Error
 		WithHint("That entry was skipped and the built-in providers still work; fix the file and restart Tokenwarden.")
 }
 
+// lineWarning is something in a providers file that was read but probably
+// does not do what its author meant.
+func lineWarning(path string, line int, format string, args ...any) *backend.Error {
+	e := lineError(path, line, format, args...)
+	e.Hint = "The rest of the file was read; change or remove that part to end this warning."
+	return e
+}
+
 // readEntries parses a providers file: YAML syntax, the top-level shape
 // (KnownFields), and each entry's field names. Entries with unknown fields
 // or no id are reported and left out.
@@ -97,6 +128,7 @@ func readEntries(path string, data []byte) ([]entry, []error) {
 			return nil, errs // a syntax error: nothing is usable
 		}
 	}
+	errs = append(errs, documentWarnings(path, data)...)
 	var entries []entry
 	for i := range doc.Providers {
 		n := &doc.Providers[i]
@@ -306,8 +338,10 @@ func typeWords(goType string) string {
 		return "a set of lifetimes"
 	case "[]yaml.Node":
 		return "a list of providers"
+	case "providers.fileYAML":
+		return `a set of fields starting with "providers:"`
 	}
-	return "of the expected kind"
+	return "a value of another kind"
 }
 
 func kindWords(tag string) string {
@@ -326,4 +360,48 @@ func kindWords(tag string) string {
 		return "nothing"
 	}
 	return "a " + tag
+}
+
+// standardTags are the YAML tags a providers file can mean anything by.
+var standardTags = map[string]bool{
+	"!!str": true, "!!int": true, "!!float": true, "!!bool": true, "!!null": true,
+	"!!map": true, "!!seq": true, "!!timestamp": true, "!!merge": true,
+}
+
+// documentWarnings reports what the decoder passes over in silence: a
+// second YAML document (only the first is read) and tags it does not know,
+// which would change nothing although they look as if they did.
+func documentWarnings(path string, data []byte) []error {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var root yaml.Node
+	if err := dec.Decode(&root); err != nil {
+		return nil // the first document's errors are reported already
+	}
+	var errs []error
+	var walk func(n *yaml.Node)
+	walk = func(n *yaml.Node) {
+		if n.Kind != yaml.DocumentNode && n.Kind != yaml.AliasNode && !standardTags[n.ShortTag()] {
+			errs = append(errs, lineWarning(path, n.Line, "the tag %q means nothing here and is ignored", clipTag(n.Tag)))
+		}
+		for _, c := range n.Content {
+			walk(c)
+		}
+	}
+	walk(&root)
+	var extra yaml.Node
+	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
+		line := extra.Line
+		if err != nil {
+			line = 0
+		}
+		errs = append(errs, lineWarning(path, line, "the file holds more than one YAML document (\"---\"); only the first one is read"))
+	}
+	return errs
+}
+
+func clipTag(tag string) string {
+	if len(tag) > 40 {
+		return strings.ToValidUTF8(tag[:40], "") + "…"
+	}
+	return tag
 }

@@ -9,7 +9,7 @@ export GOTOOLCHAIN := auto
 TAGS := webkit2_41
 VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 
-.PHONY: run build install deps test-deps test vet unit frontend-test e2e bench fuzz clean
+.PHONY: run build install dist dist-test deps test-deps test vet unit frontend-test e2e bench fuzz clean
 
 run: build
 	./build/bin/tokenwarden
@@ -22,6 +22,18 @@ build: deps
 # tokenwarden:// link handler.
 install: build
 	scripts/install-desktop
+
+# Release artefacts in dist/: .deb, portable tarball, Windows installer,
+# SHA256SUMS (see scripts/dist; signing needs WINDOWS_SIGN_* set).
+dist: deps
+	@scripts/install-deps dist
+	VERSION=$(VERSION) scripts/dist
+
+# Installs the .deb on this machine and checks it, the Windows installer and
+# signing (tests/dist); needs root for dpkg.
+dist-test: test-deps
+	@scripts/install-deps dist
+	bash tests/dist/run.sh
 
 deps:
 	@scripts/install-deps build
@@ -50,6 +62,7 @@ e2e:
 	go build -tags dev,$(TAGS) -o build/bin/tokenwarden-dev .
 	bash tests/e2e/run.sh
 	bash tests/e2e/notify.sh
+	bash tests/dist/move.sh build/bin/tokenwarden-dev
 
 # Benchmarks (not part of make test): history queries over 1,000 accounts and
 # 1,000,000 events, and a check sweep of 1,000 and 10,000 accounts against a

@@ -3,6 +3,7 @@ module github.com/tokenwarden/tokenwarden
 go 1.26.8
 
 require (
+	filippo.io/age v1.3.1
 	fyne.io/systray v1.12.2
 	github.com/gen2brain/beeep v0.11.3
 	github.com/go-pdf/fpdf v0.9.0
@@ -18,6 +19,7 @@ require (
 )
 
 require (
+	filippo.io/hpke v0.4.0 // indirect
 	git.sr.ht/~jackmordaunt/go-toast v1.1.2 // indirect
 	git.sr.ht/~jackmordaunt/go-toast/v2 v2.0.3 // indirect
 	github.com/bep/debounce v1.2.1 // indirect

@@ -103,7 +103,7 @@ func runCLI(dataDir string, args []string) int {
 	var db *sqlite.DB
 	var svc *accounts.Service
 	env := &cli.Env{
-		Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Version: version, Open: browser.Open,
+		Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Version: version, Open: browser.Open, DataDir: dataDir,
 		Monitor: func() (*monitor.Monitor, error) {
 			if svc == nil {
 				return nil, backend.Errorf(backend.EINTERNAL, "The data folder is not open.")

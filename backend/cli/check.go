@@ -62,14 +62,7 @@ func runCheck(ctx context.Context, env *Env, args []string) (int, error) {
 			return ExitError, err
 		}
 	}
-	code := ExitOK
-	for _, r := range results {
-		if r.Error != "" {
-			code = ExitError
-		} else if r.NeedsAttention() && code == ExitOK {
-			code = ExitAttention
-		}
-	}
+	code := checkCode(results)
 	if env.AfterCheck != nil {
 		if err := env.AfterCheck(ctx); err != nil {
 			fmt.Fprintf(env.Stderr, "warning: %s\n", backend.ErrorMessage(err))

@@ -32,6 +32,9 @@ type Env struct {
 	Stderr  io.Writer
 	Service func() (*accounts.Service, error)
 	Version string
+	// DataDir is the data folder (--data-dir), for commands that must not
+	// open it first, such as restore.
+	DataDir string
 	// Open opens a URL in the system browser.
 	Open func(url string) error
 	// Monitor gives the token checker over the same data.

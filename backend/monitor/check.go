@@ -101,7 +101,7 @@ func (m *Monitor) checkNow(ctx context.Context, accountID string, force bool) (*
 	}); err != nil {
 		return nil, err
 	}
-	r, err := m.checkSlotted(ctx, accountID, providerID, force, nil)
+	r, err := m.checkSlotted(ctx, accountID, providerID, force, force, nil)
 	if r != nil && m.OnResult != nil {
 		m.OnResult(r)
 	}
@@ -109,13 +109,13 @@ func (m *Monitor) checkNow(ctx context.Context, accountID string, force bool) (*
 }
 
 // checkSlotted runs a check within the monitor's concurrency slots.
-func (m *Monitor) checkSlotted(ctx context.Context, accountID, providerID string, force bool, cc *credCache) (*Result, error) {
+func (m *Monitor) checkSlotted(ctx context.Context, accountID, providerID string, force, recheck bool, cc *credCache) (*Result, error) {
 	release, err := m.acquire(ctx, providerID)
 	if err != nil {
 		return nil, err
 	}
 	defer release()
-	return m.check(ctx, accountID, force, cc)
+	return m.check(ctx, accountID, force, recheck, cc)
 }
 
 // acquire takes an overall and a per-provider concurrency slot. Whoever
@@ -267,7 +267,7 @@ func (m *Monitor) status(a *backend.Account, p *backend.Provider, now time.Time)
 
 // check is Check without the concurrency slots; cc caches credentials
 // across a batch (nil: none).
-func (m *Monitor) check(ctx context.Context, id string, force bool, cc *credCache) (*Result, error) {
+func (m *Monitor) check(ctx context.Context, id string, force, recheck bool, cc *credCache) (*Result, error) {
 	if m.DataDir == "" {
 		return nil, backend.Errorf(backend.EINTERNAL, "monitor: no data folder for the account locks")
 	}
@@ -292,7 +292,9 @@ func (m *Monitor) check(ctx context.Context, id string, force bool, cc *credCach
 	c.res = &Result{AccountID: a.ID, Label: a.Label, ClientID: a.ClientID, ClientName: st.client.Name, Provider: p.ID,
 		Before: m.status(a, p, c.now), Verdict: VerdictNone, Findings: []string{}}
 
-	if !force && a.LastCheckedAt != nil && c.now.Sub(*a.LastCheckedAt) < justRefreshed &&
+	// Only the background schedule skips what another process checked
+	// moments ago; a check the user asked for (recheck) always checks.
+	if !recheck && a.LastCheckedAt != nil && c.now.Sub(*a.LastCheckedAt) < justRefreshed &&
 		a.NextCheckAt != nil && a.NextCheckAt.After(c.now) {
 		return c.skip("Checked less than a minute ago, by another Tokenwarden window or command; not checked again."), nil
 	}

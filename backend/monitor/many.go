@@ -9,8 +9,10 @@ import (
 	"github.com/tokenwarden/tokenwarden/backend"
 )
 
-// CheckMany checks every account the filter selects (not forced: tokens are
-// renewed only when due) and returns a result for each check that ran, in
+// CheckMany checks every account the filter selects, as the user asked it
+// to (Check now, "tokenwarden check"): every account is checked, even one
+// another process checked moments ago, but tokens are renewed only when due.
+// It returns a result for each check that ran, in
 // no particular order; progress, when set, is called after each one, never
 // concurrently.
 //
@@ -31,11 +33,13 @@ func (m *Monitor) CheckMany(ctx context.Context, filter backend.AccountFilter, p
 	}); err != nil {
 		return nil, err
 	}
-	return m.checkAccounts(ctx, accounts, progress)
+	return m.checkAccounts(ctx, accounts, true, progress)
 }
 
-// checkAccounts runs the checks of a batch.
-func (m *Monitor) checkAccounts(parent context.Context, accounts []*backend.Account, progress func(done, total int, r *Result)) ([]*Result, error) {
+// checkAccounts runs the checks of a batch. recheck: the user asked, so an
+// account another process checked moments ago is checked again; the
+// background schedule passes false.
+func (m *Monitor) checkAccounts(parent context.Context, accounts []*backend.Account, recheck bool, progress func(done, total int, r *Result)) ([]*Result, error) {
 	// Most overdue first; never-checked accounts before all.
 	sort.SliceStable(accounts, func(i, j int) bool {
 		a, b := accounts[i].NextCheckAt, accounts[j].NextCheckAt
@@ -99,7 +103,7 @@ func (m *Monitor) checkAccounts(parent context.Context, accounts []*backend.Acco
 				wg.Go(func() {
 					defer func() { <-overall; <-tickets }()
 					r, err := m.shared(ctx, a.ID, false, func() (*Result, error) {
-						return m.checkSlotted(ctx, a.ID, a.Provider, false, cc)
+						return m.checkSlotted(ctx, a.ID, a.Provider, false, recheck, cc)
 					})
 					switch {
 					case err == nil:

@@ -263,3 +263,45 @@ func TestConcurrentChecksShareOne(t *testing.T) {
 		t.Fatalf("%d validations; a forced check joined an unforced one", after-before)
 	}
 }
+
+// TestCheckManyChecksWhatWasJustChecked: "tokenwarden check" and Check now
+// right after a connect or another process's check still ask the platform;
+// only the background schedule skips an account checked moments ago.
+func TestCheckManyChecksWhatWasJustChecked(t *testing.T) {
+	e := newMemEnv(t)
+	e.addMany("custom1", 2)
+	for round := 1; round <= 2; round++ {
+		results, err := e.m.CheckMany(bg, backend.AccountFilter{}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range results {
+			if r.Skipped {
+				t.Fatalf("round %d: %s skipped: %s", round, r.Label, r.Message)
+			}
+		}
+	}
+	if n := len(e.checker.calls); n != 4 {
+		t.Fatalf("the platform was asked %d times in two explicit rounds, want 4", n)
+	}
+	// The schedule's own batch leaves them alone.
+	var accounts []*backend.Account
+	if err := e.m.Store.View(bg, func(tx backend.Tx) (err error) {
+		accounts, err = tx.Accounts(backend.AccountFilter{})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	results, err := e.m.checkAccounts(bg, accounts, false, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range results {
+		if !r.Skipped {
+			t.Errorf("the schedule checked %s again moments after a check", r.Label)
+		}
+	}
+	if n := len(e.checker.calls); n != 4 {
+		t.Errorf("the platform was asked %d times, want still 4", n)
+	}
+}

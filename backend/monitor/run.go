@@ -123,7 +123,7 @@ func (m *Monitor) sweep(ctx context.Context) {
 		}
 	}
 	if len(due) > 0 {
-		_, _ = m.checkAccounts(ctx, due, nil)
+		_, _ = m.checkAccounts(ctx, due, false, nil)
 	}
 }
 

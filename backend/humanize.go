@@ -47,3 +47,13 @@ func Clip(s string) string {
 	}
 	return s
 }
+
+// NowFrom reads clock (time.Now when nil) in UTC at the store's precision,
+// milliseconds, so a time read back from the database equals the one
+// written.
+func NowFrom(clock func() time.Time) time.Time {
+	if clock == nil {
+		clock = time.Now
+	}
+	return clock().UTC().Truncate(time.Millisecond)
+}

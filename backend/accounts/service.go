@@ -39,7 +39,7 @@ func New(store backend.Store, secrets backend.Secrets, providers backend.Provide
 	return &Service{Store: store, Secrets: secrets, Providers: providers, Now: time.Now, Settings: settings}
 }
 
-func (s *Service) now() time.Time { return s.Now().UTC().Truncate(time.Millisecond) }
+func (s *Service) now() time.Time { return backend.NowFrom(s.Now) }
 
 // event fills the client and account names of an event from what it is about.
 func event(kind, outcome, message string, c *backend.Client, a *backend.Account, details map[string]any) *backend.Event {

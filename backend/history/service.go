@@ -27,12 +27,7 @@ func New(store backend.HistoryStore, providers backend.ProviderRegistry, setting
 	return &Service{Store: store, Providers: providers, Now: time.Now, Settings: settings}
 }
 
-func (s *Service) now() time.Time {
-	if s.Now == nil {
-		return time.Now().UTC().Truncate(time.Millisecond)
-	}
-	return s.Now().UTC().Truncate(time.Millisecond)
-}
+func (s *Service) now() time.Time { return backend.NowFrom(s.Now) }
 
 // Options returns the timeline options for this service's providers, with
 // the warning window as the user set it now.

@@ -231,12 +231,7 @@ func (m *Monitor) provState(id string) *providerState {
 	return ps
 }
 
-func (m *Monitor) now() time.Time {
-	if m.Now == nil {
-		return time.Now().UTC().Truncate(time.Millisecond)
-	}
-	return m.Now().UTC().Truncate(time.Millisecond)
-}
+func (m *Monitor) now() time.Time { return backend.NowFrom(m.Now) }
 
 // window is the warning window as the user set it now. The callers have no
 // context of their own, so the read gets a few seconds; when it fails the

@@ -37,12 +37,18 @@ const dayMS = 24 * 60 * 60 * 1000
 
 // HistoryView runs fn in a read-only transaction with the history queries.
 func (db *DB) HistoryView(ctx context.Context, fn func(backend.HistoryTx) error) error {
-	return db.View(ctx, func(tx backend.Tx) error { return fn(tx.(*Tx)) })
+	return db.View(ctx, as(fn))
 }
 
 // HistoryUpdate runs fn in a write transaction with the history queries.
 func (db *DB) HistoryUpdate(ctx context.Context, fn func(backend.HistoryTx) error) error {
-	return db.Update(ctx, func(tx backend.Tx) error { return fn(tx.(*Tx)) })
+	return db.Update(ctx, as(fn))
+}
+
+// as hands fn the transaction as the wider interface T it asks for (the
+// history or notification queries), which *Tx implements.
+func as[T any](fn func(T) error) func(backend.Tx) error {
+	return func(tx backend.Tx) error { return fn(any(tx.(*Tx)).(T)) }
 }
 
 // maxParams keeps IN lists well under SQLite's limit on bound parameters.

@@ -22,12 +22,12 @@ var (
 
 // NotifyView is View with a Tx that also reaches the notification tables.
 func (db *DB) NotifyView(ctx context.Context, fn func(backend.NotifyTx) error) error {
-	return db.View(ctx, func(tx backend.Tx) error { return fn(tx.(*Tx)) })
+	return db.View(ctx, as(fn))
 }
 
 // NotifyUpdate is Update with a Tx that also reaches the notification tables.
 func (db *DB) NotifyUpdate(ctx context.Context, fn func(backend.NotifyTx) error) error {
-	return db.Update(ctx, func(tx backend.Tx) error { return fn(tx.(*Tx)) })
+	return db.Update(ctx, as(fn))
 }
 
 // Settings returns the stored settings, backend.DefaultSettings when none

@@ -9,7 +9,7 @@ export GOTOOLCHAIN := auto
 TAGS := webkit2_41
 VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 
-.PHONY: run build install dist dist-test deps test-deps test vet unit frontend-test e2e bench fuzz clean
+.PHONY: run build install dist dist-test deps test-deps test vet structure unit frontend-test e2e bench fuzz clean
 
 run: build
 	./build/bin/tokenwarden
@@ -41,10 +41,14 @@ deps:
 test-deps:
 	@scripts/install-deps test
 
-test: test-deps vet unit frontend-test e2e
+test: test-deps vet structure unit frontend-test e2e
 
 vet:
 	go vet ./...
+
+# File sizes and code only tests reach (see the README's package map).
+structure:
+	scripts/check-structure
 
 # Go tests run against a real Secret Service (gnome-keyring in a private
 # D-Bus session with a throwaway HOME), real SQLite files, a real OpenID

@@ -9,7 +9,7 @@ export GOTOOLCHAIN := auto
 TAGS := webkit2_41
 VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 
-.PHONY: run build install dist dist-test deps test-deps test vet structure unit frontend-test e2e bench fuzz clean
+.PHONY: run build install dist dist-test deps test-deps test vet structure unit frontend-test e2e mutate bench fuzz clean
 
 run: build
 	./build/bin/tokenwarden
@@ -53,9 +53,13 @@ structure:
 # Go tests run against a real Secret Service (gnome-keyring in a private
 # D-Bus session with a throwaway HOME), real SQLite files, a real OpenID
 # provider (oauth2-mock-server) and a real notification daemon (dunst on Xvfb).
+# The test binaries (not the go command) get a proxy on a closed loopback
+# port, so a request for a real host fails instead of leaving the machine;
+# Go never proxies loopback, where the fakes are.
 unit:
-	TOKENWARDEN_REQUIRE_MOCK_OAUTH=1 TOKENWARDEN_REQUIRE_OIDC=1 TOKENWARDEN_REQUIRE_DUNST=1 TOKENWARDEN_REQUIRE_ICAL=1 TOKENWARDEN_REQUIRE_PDFTOOLS=1 \
-		xvfb-run -a -s "-screen 0 1280x860x24" scripts/with-keyring go test -race -count=1 ./...
+	TOKENWARDEN_REQUIRE_MOCK_OAUTH=1 TOKENWARDEN_REQUIRE_OIDC=1 TOKENWARDEN_REQUIRE_DUNST=1 TOKENWARDEN_REQUIRE_ICAL=1 TOKENWARDEN_REQUIRE_PDFTOOLS=1 TOKENWARDEN_REQUIRE_NO_USER_BUS=1 \
+		xvfb-run -a -s "-screen 0 1280x860x24" scripts/with-keyring go test -race -count=1 \
+		-exec "env HTTPS_PROXY=http://127.0.0.1:9 HTTP_PROXY=http://127.0.0.1:9 NO_PROXY= no_proxy=" ./...
 
 frontend-test:
 	cd frontend && npm run check && npm test
@@ -67,6 +71,11 @@ e2e:
 	bash tests/e2e/run.sh
 	bash tests/e2e/notify.sh
 	bash tests/dist/move.sh build/bin/tokenwarden-dev
+
+# Mutation spot checks (not part of make test): applies known breakages one
+# at a time and expects the tests to fail for each; leaves the tree as it was.
+mutate: test-deps
+	scripts/mutate
 
 # Benchmarks (not part of make test): history queries over 1,000 accounts and
 # 1,000,000 events, and a check sweep of 1,000 and 10,000 accounts against a

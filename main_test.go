@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -181,28 +182,42 @@ func assertNoSecrets(t *testing.T, dir, output string, secrets ...string) {
 }
 
 // TestKillDuringImport kills the command line at random moments of an import
-// and checks that the database stays consistent and that every account it
-// lists has its token in the keychain.
+// and checks that at least one kill landed in the middle of one (after it
+// wrote something, before it printed its id), that the database stays
+// consistent, that every id an import printed survived with its own token,
+// that every listed account has a token of one of the imports, and that no
+// token reached the data folder or the output.
 func TestKillDuringImport(t *testing.T) {
 	requireKeychain(t)
 	dir := t.TempDir()
 	if r := tokenwarden(t, dir, "", "client", "add", "Acme"); r.code != 0 {
 		t.Fatal(r.stderr)
 	}
-	rounds := 25
-	if testing.Short() {
-		rounds = 5
-	}
-	for i := range rounds {
+	var transcript strings.Builder
+	printed := map[string]string{} // id an import printed -> its token
+	tokens := map[string]bool{}
+	// Each import's stdout (its id) and stderr, kept apart.
+	importCmd := func(token string) (*exec.Cmd, *bytes.Buffer) {
 		cmd := exec.Command(os.Args[0], "--data-dir", dir, "account", "import", "--client", "Acme", "--provider", "x", "--label", "Round")
 		cmd.Env = append(os.Environ(), "TOKENWARDEN_TEST_AS_MAIN=1")
-		cmd.Stdin = strings.NewReader("x-token-SECRET-kill-" + string(rune('a'+i%26)) + "\n")
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		time.Sleep(time.Duration(rand.IntN(60)) * time.Millisecond)
-		_ = cmd.Process.Signal(syscall.SIGKILL)
-		_ = cmd.Wait()
+		cmd.Stdin = strings.NewReader(token + "\n")
+		var out bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &transcript
+		tokens[token] = true
+		return cmd, &out
+	}
+	// An import that runs to its end gives the time the kills spread over.
+	cmd, out := importCmd("x-token-SECRET-kill-whole")
+	began := time.Now()
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("import: %v\n%s%s", err, out, transcript.String())
+	}
+	whole := time.Since(began)
+	transcript.WriteString(out.String())
+	if id := strings.TrimSpace(out.String()); backend.ValidID("acc", id) {
+		printed[id] = "x-token-SECRET-kill-whole"
+	} else {
+		t.Fatalf("import printed %q", out)
 	}
 
 	db, err := sql.Open("sqlite", filepath.Join(dir, "tokenwarden.db"))
@@ -210,6 +225,46 @@ func TestKillDuringImport(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
+	accountCount := func() int {
+		var n int
+		if err := db.QueryRow("SELECT count(*) FROM accounts").Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	lastItems, lastAccounts := len(keychainItems(t, dir)), accountCount()
+
+	minRounds, maxRounds := 25, 200
+	if testing.Short() {
+		minRounds = 5
+	}
+	rounds, midImport := 0, 0
+	for ; rounds < minRounds || (midImport == 0 && rounds < maxRounds); rounds++ {
+		token := fmt.Sprintf("x-token-SECRET-kill-%03d", rounds)
+		cmd, out := importCmd(token)
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(time.Duration(rand.Int64N(int64(whole) * 6 / 5)))
+		_ = cmd.Process.Signal(syscall.SIGKILL)
+		_ = cmd.Wait()
+		transcript.WriteString(out.String())
+		if id := strings.TrimSpace(out.String()); backend.ValidID("acc", id) {
+			printed[id] = token
+		}
+		// Killed before it printed, yet it had written a keychain item or a
+		// row: the kill landed mid-import.
+		items, accounts := len(keychainItems(t, dir)), accountCount()
+		if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); ok && ws.Signaled() && !strings.Contains(out.String(), "acc_") &&
+			(items != lastItems || accounts != lastAccounts) {
+			midImport++
+		}
+		lastItems, lastAccounts = items, accounts
+	}
+	if midImport == 0 {
+		t.Fatalf("no kill landed mid-import in %d rounds (a whole import takes %v)", rounds, whole)
+	}
+
 	var check string
 	if err := db.QueryRow("PRAGMA integrity_check").Scan(&check); err != nil || check != "ok" {
 		t.Fatalf("integrity_check = %q, %v", check, err)
@@ -230,10 +285,33 @@ func TestKillDuringImport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	listed := map[string]bool{}
+	owner := map[string]string{} // token -> the account holding it
 	for _, row := range rows {
-		if _, err := kc.Secret(context.Background(), row["id"].(string), backend.SecretAccessToken); err != nil {
-			t.Errorf("account %s is listed but its token is not readable: %v", row["id"], err)
+		id, _ := row["id"].(string)
+		listed[id] = true
+		tok, err := kc.Secret(context.Background(), id, backend.SecretAccessToken)
+		switch {
+		case err != nil:
+			t.Errorf("account %s is listed but its token is not readable: %v", id, err)
+		case printed[id] != "" && tok != printed[id]:
+			t.Errorf("account %s holds %q, but its import was given %q", id, tok, printed[id])
+		case !tokens[tok]:
+			t.Errorf("account %s holds %q, which no import was given", id, tok)
+		case owner[tok] != "":
+			t.Errorf("accounts %s and %s hold the same import's token", owner[tok], id)
+		}
+		owner[tok] = id
+	}
+	for id := range printed {
+		if !listed[id] {
+			t.Errorf("import printed %s, but that account is gone", id)
 		}
 	}
-	t.Logf("%d of %d killed imports completed", len(rows), rounds)
+	var all []string
+	for tok := range tokens {
+		all = append(all, tok)
+	}
+	assertNoSecrets(t, dir, transcript.String(), all...)
+	t.Logf("%d rounds: %d imports printed their id (the whole one included), %d accounts survived, %d kills landed mid-import", rounds, len(printed), len(rows), midImport)
 }

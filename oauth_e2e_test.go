@@ -32,8 +32,12 @@ func actAsBrowser() bool {
 	return true
 }
 
-// startMockOAuth starts oauth2-mock-server, a real, independent OpenID
-// provider, and returns its issuer URL.
+// startMockOAuth starts tests/oauth/server.mjs, oauth2-mock-server (an
+// independent OpenID provider library) with hooks of our own, and returns
+// its issuer URL. Discovery, the authorization code flow and token signing
+// are the library's; introspection, revocation and userinfo refusal are our
+// own code there (see its header), so the check and delete steps below test
+// the client against our reading of RFC 7662 and RFC 7009.
 func startMockOAuth(t *testing.T) string {
 	t.Helper()
 	if _, err := os.Stat("tests/oauth/node_modules/oauth2-mock-server"); err != nil {
@@ -78,6 +82,29 @@ func TestConnectThroughRealOpenIDProvider(t *testing.T) {
 		}
 		return r
 	}
+	// runJSON runs a command that prints JSON and decodes it; unreadable
+	// output fails the test rather than leaving v empty.
+	runJSON := func(v any, want int, args ...string) {
+		t.Helper()
+		r := run("", want, args...)
+		if err := json.Unmarshal([]byte(r.stdout), v); err != nil {
+			t.Fatalf("tokenwarden %v printed no JSON: %v\n%s", args, err, r.stdout)
+		}
+	}
+	// Every secret the run puts in the keychain, read back from it after
+	// each step (a reconnect replaces the tokens): the scan at the end looks
+	// for all of them, not only for the ones the test typed.
+	issued := map[string]string{}
+	readBack := func(step string) {
+		t.Helper()
+		items := keychainItems(t, dir)
+		if len(items) == 0 {
+			t.Fatalf("after %s the keychain holds no item of this data folder", step)
+		}
+		for k, v := range items {
+			issued[step+" "+k] = v
+		}
+	}
 
 	run("", 0, "client", "add", "Acme")
 	run("", 2, "connect", "mock", "--client", "Acme") // unknown provider yet
@@ -88,7 +115,7 @@ func TestConnectThroughRealOpenIDProvider(t *testing.T) {
 		t.Fatalf("providers.yaml = %q, %v", b, err)
 	}
 	var provs []map[string]any
-	json.Unmarshal([]byte(run("", 0, "provider", "list", "--json").stdout), &provs)
+	runJSON(&provs, 0, "provider", "list", "--json")
 	found := false
 	for _, p := range provs {
 		if p["id"] == "mock" {
@@ -107,8 +134,17 @@ func TestConnectThroughRealOpenIDProvider(t *testing.T) {
 	if !strings.Contains(r.stderr, "Connected Mock SSO account \"John Doe\"") {
 		t.Errorf("connect said: %s", r.stderr)
 	}
+	readBack("connect")
+	for _, kind := range []string{"access_token", "refresh_token"} {
+		if issued["connect "+id+"/"+string(kind)] == "" {
+			t.Errorf("connect left no %s in the keychain: %v", kind, keysOf(issued))
+		}
+	}
+	if issued["connect provider:mock/client_secret"] != clientSecret {
+		t.Errorf("the client secret read back from the keychain is not the one given: %v", keysOf(issued))
+	}
 	var rows []map[string]any
-	json.Unmarshal([]byte(run("", 0, "status", "--json").stdout), &rows) // a 1-hour token with a refresh token renews itself
+	runJSON(&rows, 0, "status", "--json") // a 1-hour token with a refresh token renews itself
 	if len(rows) != 1 || rows[0]["id"] != id || rows[0]["has_refresh_token"] != true || rows[0]["expires_at"] == nil {
 		t.Fatalf("status after connect = %v", rows)
 	}
@@ -119,8 +155,8 @@ func TestConnectThroughRealOpenIDProvider(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.stdout), &checks); err != nil || len(checks) != 1 || checks[0]["verdict"] != "valid" {
 		t.Fatalf("check = %s (%v)", r.stdout, err)
 	}
-	json.Unmarshal([]byte(run("", 0, "status", "--json").stdout), &rows)
-	if rows[0]["last_checked_at"] == nil || rows[0]["next_check_at"] == nil {
+	runJSON(&rows, 0, "status", "--json")
+	if len(rows) != 1 || rows[0]["last_checked_at"] == nil || rows[0]["next_check_at"] == nil {
 		t.Errorf("status after check lacks check times: %v", rows[0])
 	}
 
@@ -129,7 +165,8 @@ func TestConnectThroughRealOpenIDProvider(t *testing.T) {
 	if !strings.Contains(r.stderr, "Reconnected") {
 		t.Errorf("reconnect said: %s", r.stderr)
 	}
-	json.Unmarshal([]byte(run("", 0, "status", "--json").stdout), &rows)
+	readBack("check")
+	runJSON(&rows, 0, "status", "--json")
 	if len(rows) != 1 || rows[0]["id"] != id || rows[0]["label"] != "Acme SSO admin" {
 		t.Fatalf("reconnect did not keep the record: %v", rows)
 	}
@@ -140,7 +177,9 @@ func TestConnectThroughRealOpenIDProvider(t *testing.T) {
 	if !strings.Contains(r.stderr, "declined") {
 		t.Errorf("denied consent said: %s", r.stderr)
 	}
-	json.Unmarshal([]byte(run("", 0, "status", "--json").stdout), &rows)
+	readBack("reconnect")
+	rows = nil
+	runJSON(&rows, 0, "status", "--json")
 	if len(rows) != 1 {
 		t.Errorf("a denied connect left %d accounts", len(rows))
 	}
@@ -149,5 +188,22 @@ func TestConnectThroughRealOpenIDProvider(t *testing.T) {
 	if !strings.Contains(r.stdout, "Revoked") {
 		t.Errorf("delete did not revoke: %s%s", r.stdout, r.stderr)
 	}
-	assertNoSecrets(t, dir, transcript.String(), clientSecret)
+	for k := range keychainItems(t, dir) {
+		if strings.HasPrefix(k, id+"/") {
+			t.Errorf("the deleted account's %s is still in the keychain", k)
+		}
+	}
+	secrets := secretValues(issued)
+	if len(secrets) < 3 {
+		t.Fatalf("only %d distinct secrets read back from the keychain: %v", len(secrets), keysOf(issued))
+	}
+	assertNoSecrets(t, dir, transcript.String(), secrets...)
+}
+
+func keysOf(m map[string]string) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
 }

@@ -770,8 +770,19 @@ func TestNoSessionBus(t *testing.T) {
 		t.Fatal("noSessionBus with an address set")
 	}
 	t.Setenv("DBUS_SESSION_BUS_ADDRESS", "")
-	if _, err := os.Stat(fmt.Sprintf("/run/user/%d/bus", os.Getuid())); err == nil {
-		t.Skip("this machine has a user bus in /run/user")
+	userBus := fmt.Sprintf("/run/user/%d/bus", os.Getuid())
+	if _, err := os.Stat(userBus); err == nil {
+		// A desktop session's user bus is found, as godbus would find it.
+		if noSessionBus() {
+			t.Fatalf("noSessionBus = true although %s exists", userBus)
+		}
+		// The no-bus half needs a machine without one (CI, make test's
+		// container); TOKENWARDEN_REQUIRE_NO_USER_BUS=1 makes its absence a
+		// failure instead of a skip.
+		if os.Getenv("TOKENWARDEN_REQUIRE_NO_USER_BUS") == "1" {
+			t.Fatalf("TOKENWARDEN_REQUIRE_NO_USER_BUS=1 but %s exists, so the no-bus case cannot be tested here", userBus)
+		}
+		t.Skipf("this machine has a user bus in %s (set TOKENWARDEN_REQUIRE_NO_USER_BUS=1 to make this a failure)", userBus)
 	}
 	if !noSessionBus() {
 		t.Fatal("noSessionBus = false without an address")

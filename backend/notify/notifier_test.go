@@ -2,7 +2,10 @@ package notify_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -276,27 +279,43 @@ func TestRunSkipsWhatAnotherProcessSent(t *testing.T) {
 		t.Fatalf("%v, %v", shown, err)
 	}
 
-	// Many processes at once: exactly one shows it.
+	// Many processes at once, each with its own database handle, started
+	// together: exactly one shows it.
 	f.now = t0.Add(day + time.Hour) // 1d is due
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	total := 0
-	for range 4 {
-		wg.Go(func() {
-			n := &notify.Notifier{Store: f.db, Now: func() time.Time { return f.now }, Sender: notify.SenderFunc(func(context.Context, notify.Notification) error {
-				mu.Lock()
-				total++
-				mu.Unlock()
-				return nil
-			})}
-			if _, err := n.Run(context.Background(), entries); err != nil {
-				t.Error(err)
-			}
-		})
+	start := filepath.Join(t.TempDir(), "start")
+	spec, err := json.Marshal(childSpec{DB: f.path, Start: start, Now: f.now, Entries: entries})
+	if err != nil {
+		t.Fatal(err)
 	}
-	wg.Wait()
+	const processes = 6
+	outs := make([]*strings.Builder, processes)
+	cmds := make([]*exec.Cmd, processes)
+	for i := range processes {
+		outs[i] = &strings.Builder{}
+		cmds[i] = exec.Command(os.Args[0], "-test.run", "^$")
+		cmds[i].Env = append(os.Environ(), "TOKENWARDEN_NOTIFY_CHILD="+string(spec))
+		cmds[i].Stdout, cmds[i].Stderr = outs[i], outs[i]
+		if err := cmds[i].Start(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(start, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	total := 0
+	pids := map[int]bool{}
+	for i, cmd := range cmds {
+		if err := cmd.Wait(); err != nil {
+			t.Errorf("notifier process %d: %v\n%s", i, err, outs[i])
+		}
+		pids[cmd.Process.Pid] = true
+		total += strings.Count(outs[i].String(), "sent ")
+	}
+	if len(pids) != processes || pids[os.Getpid()] {
+		t.Fatalf("the notifiers did not run in %d separate processes: %v", processes, pids)
+	}
 	if total != 1 {
-		t.Errorf("shown %d times, want 1", total)
+		t.Errorf("shown %d times by %d processes, want 1", total, processes)
 	}
 }
 

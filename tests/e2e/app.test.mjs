@@ -101,9 +101,19 @@ async function rowLabels() {
   return page.locator(`${tid('account-row')} ${tid('account-label')}`).allTextContents();
 }
 
-/** Calls a bound Go method directly, on whichever service has it, for setup that the UI test does not need to click through. */
+/**
+ * Calls a bound Go method directly, for setup that the UI test does not need
+ * to click through; found on whichever bound service of package main has it.
+ */
 function backend(method, ...args) {
-  return page.evaluate(([m, a]) => Object.values(window.go.main).find((service) => m in service)[m](...a), [method, args]);
+  return page.evaluate(
+    ([m, a]) => {
+      const svc = Object.values(window.go.main).find((s) => typeof s[m] === 'function');
+      if (!svc) throw new Error(`no bound method ${m}`);
+      return svc[m](...a);
+    },
+    [method, args],
+  );
 }
 
 /** A value for <input type="datetime-local"> in the browser's time zone. */
@@ -339,8 +349,10 @@ test('the overview shows every status with words and colours', async () => {
 });
 
 test('Check now checks every account; unreachable platforms leave tokens "not verified", not broken', async () => {
-  // No platform is reachable from the test machine: every check gets no
-  // verdict. That must read as "not verified" in grey, never as a broken token.
+  // Every built-in platform points at loopback (tests/providers.yaml), where
+  // nothing listens: every check gets no verdict. That must read as "not
+  // verified" in grey, never as a broken token. run.sh's tripwire proxy
+  // fails the run if a check tried a real host instead.
   await page.evaluate(() => {
     window.__progress = [];
     const seen = () => {

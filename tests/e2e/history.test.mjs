@@ -1,11 +1,12 @@
 // Drives the history views (Activity, Health, Deadlines) of the real UI
 // against the Wails dev build with live Go bindings. Like app.test.mjs it
-// expects E2E_URL and E2E_OUT from the runner; it works on any data folder
-// that has at least one client (seeded with `dev seed` it also pages and
-// exports). Screenshots: history-*.png in E2E_OUT, light and dark.
+// expects E2E_URL and E2E_OUT from the runner, and a data folder seeded by
+// run.sh with `dev seed --accounts 40 --events 20000`: every view must show
+// data, so an empty screen fails instead of passing. Screenshots:
+// history-*.png in E2E_OUT, light and dark.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -61,31 +62,37 @@ test('Activity lists events newest first, filters and pages', async () => {
   await page.click(tid('tab-activity'));
   await page.waitForSelector(`${tid('activity-row')}, ${tid('activity-empty')}`);
   await shot('activity-light');
+  assert.equal(await page.locator(tid('activity-empty')).count(), 0, 'the seeded history shows as empty');
   const rows = await page.locator(tid('activity-row')).count();
-  if (rows === 0) return;
+  assert.ok(rows >= 50, `only ${rows} rows of 20,000 events on the first page`);
   const times = await page.locator(`${tid('activity-row')} time`).evaluateAll((ts) => ts.map((t) => Date.parse(t.getAttribute('datetime'))));
+  assert.equal(times.length, rows, 'every row has its time');
+  assert.ok(times.every(Number.isFinite), 'every time parses');
   assert.deepEqual([...times].sort((a, b) => b - a), times, 'newest first');
-  if (rows >= 50) {
-    await page.locator('.history-main').evaluate((el) => el.scrollTo(0, el.scrollHeight));
-    await page.waitForFunction((n) => document.querySelectorAll('[data-testid="activity-row"]').length > n, rows);
-  }
+  await page.locator('.history-main').evaluate((el) => el.scrollTo(0, el.scrollHeight));
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid="activity-row"]').length > n, rows);
   await page.selectOption(tid('activity-outcome'), 'failed');
-  await page.waitForFunction(() =>
-    [...document.querySelectorAll('[data-testid="activity-row"]')].every((r) => r.getAttribute('data-outcome') === 'failed') ||
-    !!document.querySelector('[data-testid="activity-empty"]'),
-  );
+  await page.waitForFunction(() => {
+    const all = [...document.querySelectorAll('[data-testid="activity-row"]')];
+    return all.length > 0 && all.every((r) => r.getAttribute('data-outcome') === 'failed');
+  });
+  assert.equal(await page.locator(tid('activity-empty')).count(), 0, 'the seed has failed checks');
   await shot('activity-failed-light');
   await page.click(tid('export-csv'));
-  await page.waitForSelector('text=/Saved to .*history\\.csv/');
+  const saved = await page.waitForSelector('text=/Saved to .*history\\.csv/');
+  const csvPath = /Saved to (\S+history\.csv)/.exec((await saved.innerText()).replace(/\s+/g, ' '))[1];
+  const csv = readFileSync(csvPath, 'utf8').trim().split('\n');
+  assert.ok(csv.length > 1, `the export has only its header: ${csv[0]}`);
   await page.click(tid('activity-clear'));
 });
 
 test('Health shows uptime, a band per account and the incidents', async () => {
   await page.click(tid('tab-health'));
   await page.waitForSelector(`${tid('health-figures')}, ${tid('health-empty')}`);
-  if (await page.locator(tid('health-empty')).count()) return;
-  assert.match(await page.locator(tid('health-uptime')).innerText(), /^(\d+(\.\d)?%|—)$/);
+  assert.equal(await page.locator(tid('health-empty')).count(), 0, 'the seeded history shows no health');
+  assert.match(await page.locator(tid('health-uptime')).innerText(), /^\d+(\.\d)?%$/);
   await page.waitForSelector(`${tid('incident-list')}, ${tid('incidents-empty')}`);
+  assert.equal(await page.locator(tid('incidents-empty')).count(), 0, 'the seed has failed checks, so incidents');
   await shot('health-light');
   await page.click(tid('health-days-90'));
   await page.waitForSelector(`${tid('health-days-90')}[aria-pressed="true"]`);
@@ -99,14 +106,18 @@ test('Health shows uptime, a band per account and the incidents', async () => {
   assert.match(await report.locator('body').innerText(), /Uptime|uptime/);
   assert.equal(await report.locator('script').count(), 0);
   await report.screenshot({ path: join(out, 'history-report.png'), fullPage: true });
-  await report.pdf?.({ path: join(out, 'history-report.pdf') }).catch(() => {});
+  await report.pdf({ path: join(out, 'history-report.pdf') });
+  assert.equal(readFileSync(join(out, 'history-report.pdf')).subarray(0, 5).toString(), '%PDF-', 'the report prints');
   await report.close();
 });
 
 test('Deadlines lists reconnect-by dates by week', async () => {
   await page.click(tid('tab-deadlines'));
   await page.waitForSelector(`${tid('deadlines-list')}, ${tid('deadlines-empty')}`);
-  for (const due of await page.locator(tid('deadline-due')).allInnerTexts()) {
+  assert.equal(await page.locator(tid('deadlines-empty')).count(), 0, 'the seeded accounts have deadlines');
+  const dues = await page.locator(tid('deadline-due')).allInnerTexts();
+  assert.ok(dues.length > 0, 'no deadline listed');
+  for (const due of dues) {
     assert.match(due, /^(overdue|today|tomorrow|in \d+ days)$/);
   }
   await shot('deadlines-light');
@@ -115,7 +126,14 @@ test('Deadlines lists reconnect-by dates by week', async () => {
 test('an account panel shows its status over the last 90 days as a band', async () => {
   await page.click(tid('tab-accounts'));
   const rows = page.locator(tid('account-row'));
-  if ((await rows.count()) === 0) return;
+  await rows.first().waitFor();
+  // 40 seeded accounts, some deleted since: the live ones are all listed.
+  const live = await page.evaluate(async () => {
+    const svc = Object.values(window.go.main).find((s) => typeof s.Overview === 'function');
+    return (await svc.Overview()).counts.total;
+  });
+  assert.ok(live > 0 && live <= 40, `overview total ${live}`);
+  assert.equal(await rows.count(), live, 'every live account has its row');
   await rows.first().click();
   const panel = page.locator(tid('account-panel'));
   await panel.waitFor();

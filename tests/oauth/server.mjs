@@ -7,16 +7,26 @@
 // the first line on stdout, and runs until stdin closes or it gets SIGTERM,
 // so it never outlives the test process that started it.
 //
-// On top of the library's behaviour it acts like a strict real provider:
+// Which parts are whose. The library (oauth2-mock-server) does discovery,
+// the authorization redirect, the token endpoint, token signing and JWKS.
+// Everything below the imports is OUR OWN CODE, written for these tests, so
+// the checks that rest on it only show that the client agrees with what we
+// wrote, not with an independent server:
 //   - PKCE with S256 is required (error=invalid_request otherwise), and a
-//     code issued with a challenge needs its code_verifier;
+//     code issued with a challenge needs its code_verifier (beforeAuthorizeRedirect,
+//     beforeResponse);
 //   - the token response's scope is the scope granted: what was requested
 //     at the authorization endpoint, and refresh_token_expires_in is set;
 //   - every token is unique (jti), access tokens name their client_id;
 //   - ID tokens and userinfo carry a profile (name, email, username, picture);
-//   - /revoke and /introspect read their form bodies: a revoked token is
-//     inactive at /introspect and refused at /userinfo, and both endpoints
-//     require client authentication.
+//   - revocation (RFC 7009) is recorded by us, and introspection (RFC 7662)
+//     is answered entirely by us: the library's /introspect always says
+//     active, so "inactive after revoke" and "refused at /userinfo after
+//     revoke" are our behaviour, as is client authentication at both
+//     endpoints, and the form-body parsing for them (the server at the end).
+// The certified OpenID provider of the conformance work is meant to carry
+// the revocation, introspection and userinfo checks; until then they are
+// checks against this file.
 //
 // Scenarios are chosen by the client id, so one server serves every test:
 //   deny             the user declines: error=access_denied at /authorize
@@ -62,6 +72,7 @@ function clientIdOf(req) {
   return req.body?.client_id ?? req.body?.client_key;
 }
 
+// Our own: PKCE enforcement and the consent scenarios.
 service.on('beforeAuthorizeRedirect', (redirect, req) => {
   const params = redirect.url.searchParams;
   const code = params.get('code');
@@ -83,6 +94,7 @@ service.on('beforeAuthorizeRedirect', (redirect, req) => {
   }
 });
 
+// Our own: unique tokens and the profile claims.
 service.on('beforeTokenSigning', (token, req) => {
   // Every token is unique, as with a real provider (the library's access
   // tokens are otherwise equal for all clients within one second).
@@ -95,6 +107,8 @@ service.on('beforeTokenSigning', (token, req) => {
   if (clientIdOf(req) === 'bad-nonce') token.payload.nonce = 'not-the-nonce-that-was-sent';
 });
 
+// Our own: code_verifier presence, token-endpoint failures, granted scope,
+// and the token registry that introspection answers from.
 service.on('beforeResponse', (response, req) => {
   const clientId = clientIdOf(req);
   const grant = req.body.grant_type === 'authorization_code' ? codes.get(req.body.code) : undefined;
@@ -126,6 +140,8 @@ service.on('beforeResponse', (response, req) => {
   if (response.body.refresh_token) tokens.set(response.body.refresh_token, { clientId, scope });
 });
 
+// Our own: userinfo refuses unknown and revoked tokens (the library answers
+// for any bearer token).
 service.on('beforeUserinfo', (response, req) => {
   const auth = req.headers.authorization ?? '';
   const token = auth.startsWith('Bearer ') ? auth.slice(7) : '';
@@ -137,6 +153,7 @@ service.on('beforeUserinfo', (response, req) => {
   response.body = { sub: 'johndoe', ...PROFILE };
 });
 
+// Our own: revocation is remembered here; the library forgets it.
 service.on('beforeRevoke', (response, req) => {
   const clientId = clientIdOf(req);
   if (!clientId) {
@@ -150,6 +167,9 @@ service.on('beforeRevoke', (response, req) => {
   revoked.add(req.body?.token);
 });
 
+// Our own: the whole introspection answer. The library's /introspect says
+// active for every token, so without this no test could see a revoked or
+// expired token as inactive.
 service.on('beforeIntrospect', (response, req) => {
   const clientId = clientIdOf(req);
   if (!clientId) {
@@ -173,7 +193,7 @@ service.on('beforeIntrospect', (response, req) => {
   };
 });
 
-// The library's /revoke and /introspect routes do not parse form bodies;
+// Our own: the library's /revoke and /introspect routes do not parse form bodies;
 // read them here so the hooks above can see token and client_id.
 const handler = service.requestHandler;
 const server = createServer((req, res) => {

@@ -60,7 +60,7 @@ func TestTrayOverDBus(t *testing.T) {
 	var item dbus.Sender
 	select {
 	case item = <-w.registered:
-	case <-time.After(5 * time.Second):
+	case <-time.After(30 * time.Second):
 		t.Fatal("the tray never registered with the watcher")
 	}
 	tr.Update(State{NeedYou: 3, Urgent: []Account{
@@ -70,7 +70,7 @@ func TestTrayOverDBus(t *testing.T) {
 
 	obj := conn.Object(string(item), "/StatusNotifierItem")
 	var title, tooltipText string
-	deadline := time.Now().Add(3 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
 		v, err := obj.GetProperty("org.kde.StatusNotifierItem.Title")
 		if err == nil {
@@ -111,7 +111,7 @@ func TestTrayOverDBus(t *testing.T) {
 		t.Helper()
 		select {
 		case <-ch:
-		case <-time.After(3 * time.Second):
+		case <-time.After(30 * time.Second):
 			t.Fatalf("%s did nothing", what)
 		}
 	}
@@ -125,7 +125,7 @@ func TestTrayOverDBus(t *testing.T) {
 		if id != "acc_bbbbbbbbbbbb" {
 			t.Fatalf("the urgent item opened %q", id)
 		}
-	case <-time.After(3 * time.Second):
+	case <-time.After(30 * time.Second):
 		t.Fatal("the urgent item did nothing")
 	}
 	click("Quit")

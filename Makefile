@@ -90,6 +90,19 @@ fuzz:
 	go test -run XXX -fuzz FuzzParse -fuzztime $(FUZZTIME) ./backend/deeplink/
 	go test -run XXX -fuzz FuzzLoad -fuzztime $(FUZZTIME) ./backend/providers/
 	go test -run XXX -fuzz FuzzAppendToFile -fuzztime $(FUZZTIME) ./backend/providers/
+	go test -run XXX -fuzz FuzzTokenResponse -fuzztime $(FUZZTIME) ./backend/oauth/
+	go test -run XXX -fuzz 'FuzzErrorBodies$$' -fuzztime $(FUZZTIME) ./backend/providers/
+	go test -run XXX -fuzz 'FuzzRefreshReply$$' -fuzztime $(FUZZTIME) ./backend/providers/
 
 clean:
 	rm -rf build/bin .cache
+
+.PHONY: kill-test
+# Kill tests (too slow for make test, which runs 10 + 10 rounds): the real
+# binary renewing against a strictly rotating oidc-provider, 200 SIGTERMs
+# and 200 kill -9 at random moments; then the grace-period kill test.
+kill-test: test-deps
+	go build -tags $(TAGS) -o build/bin/tokenwarden-kill .
+	TOKENWARDEN_KILL_RUNS=200 TOKENWARDEN_KILL_BINARY=$(CURDIR)/build/bin/tokenwarden-kill TOKENWARDEN_REQUIRE_OIDC=1 \
+		scripts/with-keyring go test -count=1 -v -run '^TestKillDuringStrictRotation$$' .
+	scripts/with-keyring go test -count=1 -v -run '^TestKillDuringRefresh$$' ./backend/monitor/

@@ -157,13 +157,19 @@ func (a *App) startup(ctx context.Context, d desktop) {
 	}
 }
 
-// shutdown ends every call and background job of the window.
+// shutdown ends every call and background job of the window, and lets a
+// renewal under way store its result first (bounded; see shutdown.go).
 func (a *App) shutdown() {
 	if a.notifications != nil {
 		a.notifications.burst.Stop()
 	}
 	if a.stop != nil {
 		a.stop()
+	}
+	if a.monitor != nil {
+		if err := drainRenewals(a.monitor); err != nil {
+			log.Printf("quit before a renewal finished: %v", err)
+		}
 	}
 }
 

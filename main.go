@@ -7,7 +7,6 @@ import (
 	"embed"
 	"fmt"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"strings"
 	"time"
@@ -98,7 +97,7 @@ func resolveDataDir(flagValue string) (string, error) {
 }
 
 func runCLI(dataDir string, args []string) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := shutdownContext()
 	defer stop()
 	var db *sqlite.DB
 	var svc *accounts.Service
@@ -129,6 +128,7 @@ func runCLI(dataDir string, args []string) int {
 			return s, err
 		},
 	}
+	env.Monitor = withShutdownHooks(env.Monitor)
 	code := cli.Run(ctx, env, args)
 	if db != nil {
 		db.Close()
@@ -166,6 +166,7 @@ func newWindow(dataDir string, svc *accounts.Service, db *sqlite.DB, warnings []
 	sh.now = svc.Now
 	mon := wire.Monitor(svc)
 	mon.OnResult = w.app.checked
+	setShutdownHooks(mon)
 	hist := history.New(db, svc.Providers, db)
 	hist.Now = svc.Now
 	notifier := &notify.Notifier{Store: db, Sender: notify.BeeepSender{}, Now: svc.Now}
@@ -211,7 +212,7 @@ func runWindow(dataDir string, args []string) int {
 		// Closing the window keeps checks running; Quit in the menu ends the app.
 		HideWindowOnClose: true,
 		StartHidden:       len(args) == 1 && args[0] == autostart.HiddenFlag,
-		OnStartup:         func(ctx context.Context) { app.startup(ctx, wailsDesktop{ctx: ctx}) },
+		OnStartup:         func(ctx context.Context) { app.startup(ctx, wailsDesktop{ctx: ctx}); watchEnd(ctx, app.quit) },
 		OnDomReady:        func(context.Context) { app.domReady() },
 		OnShutdown:        func(context.Context) { app.shutdown() },
 		Bind:              w.bound(),

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/json"
 	"net/http"
+	"net/http/cookiejar"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -22,7 +23,8 @@ func actAsBrowser() bool {
 	if len(os.Args) != 3 || os.Args[1] != "--as-browser" {
 		return false
 	}
-	client := &http.Client{Timeout: 30 * time.Second}
+	jar, _ := cookiejar.New(nil) // sign-in pages keep their state in cookies
+	client := &http.Client{Timeout: 30 * time.Second, Jar: jar}
 	resp, err := client.Get(os.Args[2])
 	if err != nil {
 		os.Stderr.WriteString("browser: " + err.Error() + "\n")

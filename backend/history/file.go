@@ -2,7 +2,9 @@ package history
 
 import (
 	"context"
+	"errors"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"time"
@@ -93,16 +95,22 @@ func ExportDir(dataDir string) string {
 	return filepath.Join(dataDir, "exports")
 }
 
-// WriteFile writes path through a temporary file renamed into place, so a
+// WriteFile writes path through a temporary file moved into place, so a
 // failed export leaves no half file. Exports hold client data, so the file
-// is readable by the user only.
+// is readable by the user only (0600). It never writes through a symbolic
+// link nor onto a device, pipe, socket or folder: such a target is an
+// EINVALID error and is left as it was.
 func WriteFile(path string, write func(io.Writer) error) error {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
+	exists, err := checkExportTarget(path)
 	if err != nil {
-		return backend.Errorf(backend.EINVALID, "Cannot write to %s: %v.", dir, err)
+		return err
 	}
-	defer os.Remove(tmp.Name()) // fails harmlessly after the rename
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp") // 0600, O_EXCL
+	if err != nil {
+		return backend.Errorf(backend.EINVALID, "Cannot write to %s: %v.", dir, errors.Unwrap(err))
+	}
+	defer os.Remove(tmp.Name()) // fails harmlessly once moved
 	if err := write(tmp); err != nil {
 		tmp.Close()
 		return err
@@ -110,8 +118,57 @@ func WriteFile(path string, write func(io.Writer) error) error {
 	if err := tmp.Close(); err != nil {
 		return backend.Errorf(backend.EUNAVAILABLE, "Cannot write %s: %v.", path, err)
 	}
+	if !exists {
+		// A new file is linked into place, which fails if anything (a
+		// link planted since the check) took the name meanwhile.
+		err := os.Link(tmp.Name(), path)
+		if err == nil {
+			return nil
+		}
+		if errors.Is(err, fs.ErrExist) {
+			return backend.Errorf(backend.EINVALID, "Cannot write %s: a file of that name appeared while exporting.", path).
+				WithHint("Export again, or choose another file name.")
+		}
+		// The file system has no hard links (FAT, some network shares):
+		// check again and rename.
+		if _, err := checkExportTarget(path); err != nil {
+			return err
+		}
+	}
 	if err := os.Rename(tmp.Name(), path); err != nil {
-		return backend.Errorf(backend.EUNAVAILABLE, "Cannot write %s: %v.", path, err)
+		return backend.Errorf(backend.EUNAVAILABLE, "Cannot write %s: %v.", path, errors.Unwrap(err))
 	}
 	return nil
+}
+
+// checkExportTarget reports whether path exists as a regular file, and
+// refuses a symbolic link or any other kind of file there.
+func checkExportTarget(path string) (exists bool, err error) {
+	st, err := os.Lstat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return false, nil
+	case err != nil:
+		return false, backend.Errorf(backend.EUNAVAILABLE, "Cannot write %s: %v.", path, errors.Unwrap(err))
+	case st.Mode()&fs.ModeSymlink != 0:
+		return false, backend.Errorf(backend.EINVALID, "Cannot write %s: it is a symbolic link, and Tokenwarden does not write exports through links.", path).
+			WithHint("Choose another file name, or remove the link first.")
+	case st.IsDir():
+		return false, backend.Errorf(backend.EINVALID, "Cannot write %s: it is a folder.", path).
+			WithHint("Add a file name to the folder's path.")
+	case !st.Mode().IsRegular():
+		return false, backend.Errorf(backend.EINVALID, "Cannot write %s: it is not a regular file (a device, pipe or socket).", path).
+			WithHint("Choose an ordinary file name.")
+	}
+	return true, nil
+}
+
+// writeBytes writes data to path by WriteFile.
+func writeBytes(path string, data []byte) error {
+	return WriteFile(path, func(w io.Writer) error {
+		if _, err := w.Write(data); err != nil {
+			return backend.Errorf(backend.EUNAVAILABLE, "Cannot write %s: %v.", path, err)
+		}
+		return nil
+	})
 }

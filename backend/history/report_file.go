@@ -123,7 +123,7 @@ func (s *Service) SaveReport(ctx context.Context, clientID string, p Period, for
 	if err := r.Write(&buf, format); err != nil {
 		return nil, err
 	}
-	if err := writeFileAtomic(path, buf.Bytes()); err != nil {
+	if err := writeBytes(path, buf.Bytes()); err != nil {
 		return nil, err
 	}
 	return &SavedReport{ClientID: r.Health.ClientID, ClientName: r.Health.ClientName, Path: path, Format: format,

@@ -75,7 +75,7 @@ func (s *ReportSettingsService) SetLogo(ctx context.Context, path string) (backe
 	// A new name each time: a report being written reads either the old
 	// logo or the new one, never half of one.
 	name := backend.NewID("logo") + "." + logo.Type
-	if err := writeFileAtomic(filepath.Join(dir, name), logo.Data); err != nil {
+	if err := writeBytes(filepath.Join(dir, name), logo.Data); err != nil {
 		return cur, err
 	}
 	next := cur
@@ -275,27 +275,4 @@ func svgSize(attrs []xml.Attr) (w, h float64, err error) {
 		}
 	}
 	return 0, 0, backend.Errorf(backend.EINVALID, "The SVG logo has no size (width and height, or a viewBox).")
-}
-
-// writeFileAtomic writes data to path through a temporary file in the same
-// folder, renamed into place, readable by the user only: a failed write
-// leaves no half file.
-func writeFileAtomic(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return backend.Errorf(backend.EUNAVAILABLE, "Cannot write to %s: %v.", dir, errors.Unwrap(err))
-	}
-	defer os.Remove(tmp.Name()) // fails harmlessly after the rename
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return backend.Errorf(backend.EUNAVAILABLE, "Cannot write %s: %v.", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return backend.Errorf(backend.EUNAVAILABLE, "Cannot write %s: %v.", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return backend.Errorf(backend.EUNAVAILABLE, "Cannot write %s: %v.", path, errors.Unwrap(err))
-	}
-	return nil
 }

@@ -337,9 +337,23 @@ func (m *Monitor) check(ctx context.Context, id string, force, recheck bool, cc 
 			message: fmt.Sprintf("%q is due for renewal, but it cannot be renewed: %s", a.Label, backend.ErrorMessage(credErr))})
 		c.res.Findings = append(c.res.Findings, "Renewal is due but "+p.Name+" has no developer app credentials.")
 	case due:
+		end, ok := m.beginRenewal()
+		if !ok {
+			return nil, ErrShutdown
+		}
+		defer end()
 		var g *backend.Grant
 		err := c.call(ctx, ps, func(ctx context.Context) (err error) {
-			g, err = checker.Refresh(ctx, p, creds, access, refresh)
+			// Once sent, the renewal may have retired the old refresh
+			// token at the platform: its answer is awaited and stored
+			// even when ctx ends meanwhile.
+			rctx, cancel := outlive(ctx, renewalGrace)
+			defer cancel()
+			m.trace(a.ID, "sent")
+			g, err = checker.Refresh(rctx, p, creds, access, refresh)
+			if err == nil {
+				m.trace(a.ID, "answered")
+			}
 			return err
 		})
 		var pe *pausedError
@@ -351,6 +365,7 @@ func (m *Monitor) check(ctx context.Context, id string, force, recheck bool, cc 
 			if err := c.persist(ctx, g, refresh); err != nil {
 				return c.localFailure(ctx, "keychain", err)
 			}
+			m.trace(a.ID, "stored")
 			access = g.AccessToken
 		case errors.As(err, &pe):
 			c.paused = pe.until

@@ -42,6 +42,14 @@
 // the moment the new one is issued) a crash between the platform's answer
 // and step 1 loses the new token, and no client can prevent that; the
 // window is kept to that one keychain write.
+//
+// # Shutdown
+//
+// A renewal that was sent is never cut off by its context: it waits up to
+// renewalGrace for the platform's answer and stores it (outlive). Shutdown
+// stops new renewals and waits for those under way; the command line and
+// the window call it on SIGTERM, SIGHUP, SIGINT, the session ending and
+// Quit (see package main).
 package monitor
 
 import (
@@ -187,6 +195,15 @@ type Monitor struct {
 	// Check, CheckMany and Run alike, so the window can refresh and notify.
 	// It runs on the checking goroutine: keep it short.
 	OnResult func(*Result)
+	// Inhibit, when set, is called as the first of the renewals under way
+	// starts, and the function it returns as the last one has stored its
+	// result: the window holds off the computer's shutdown meanwhile
+	// (package session, logind's delay lock).
+	Inhibit func(why string) (release func())
+	// Trace, when set, is told each renewal's steps: "sent", "answered"
+	// (the platform's new tokens are in memory) and "stored" (they are in
+	// the keychain). The kill tests read them; nothing else should.
+	Trace func(accountID, step string)
 
 	once   sync.Once
 	state  *state
@@ -199,6 +216,7 @@ type state struct {
 	mu        sync.Mutex
 	providers map[string]*providerState
 	inflight  map[string]*call // checks under way, by account id
+	renewals  renewals
 	// wakeups counts scheduler loop iterations (tests check the loop idles).
 	wakeups int64
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
-	"crypto/subtle"
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
@@ -174,7 +173,7 @@ func (a *attempt) flow(ctx context.Context) (*Result, error) {
 	}
 
 	done := make(chan struct{})
-	h := newCallbackHandler(path, done)
+	h := newCallbackHandler(path, a.state, done)
 	srv := &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -381,13 +380,9 @@ func authStyle(p *backend.Provider, creds backend.Credentials) oauth2.AuthStyle 
 // complete handles the callback query: provider error, state, code
 // exchange, ID token.
 func (a *attempt) complete(ctx context.Context, q url.Values) (*Result, error) {
-	got := q.Get("state")
-	if e := q.Get("error"); e != "" && (got == "" || a.stateMatches(got)) {
-		// Some providers leave state out of error answers; an error
-		// carries no credential, so it is believed either way.
-		return nil, a.authorizeError(e, q.Get("error_description"))
-	}
-	if !a.stateMatches(got) {
+	// The loopback handler passes on only answers carrying this state;
+	// checked again so complete never trusts its caller.
+	if !stateEqual(q.Get("state"), a.state) {
 		return nil, newError(ReasonStateMismatch,
 			"Run Connect again from Tokenwarden and finish the sign-in in the newest browser tab it opens.",
 			"The sign-in answer did not match this connection attempt, so Tokenwarden ignored it.")
@@ -396,6 +391,9 @@ func (a *attempt) complete(ctx context.Context, q url.Values) (*Result, error) {
 		// RFC 9207: the answer came from another authorization server.
 		return nil, newError(ReasonStateMismatch, "Run Connect again from Tokenwarden.",
 			"The sign-in answer came from a different provider than %s, so Tokenwarden ignored it.", a.name())
+	}
+	if e := q.Get("error"); e != "" {
+		return nil, a.authorizeError(e, q.Get("error_description"))
 	}
 	code := q.Get("code")
 	if code == "" {
@@ -447,10 +445,6 @@ func (a *attempt) issuer() string {
 		return a.disc.Issuer
 	}
 	return strings.TrimSpace(a.p.Issuer)
-}
-
-func (a *attempt) stateMatches(got string) bool {
-	return got != "" && subtle.ConstantTimeCompare([]byte(got), []byte(a.state)) == 1
 }
 
 func (a *attempt) verifyIDToken(ctx context.Context, raw string) (map[string]any, error) {

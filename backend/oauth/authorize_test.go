@@ -455,7 +455,6 @@ func TestAuthorizeSecondCallbackOverTheListener(t *testing.T) {
 		forged, _ := url.Parse(callback)
 		q := forged.Query()
 		q.Set("code", "another-code")
-		q.Set("state", "another-state")
 		forged.RawQuery = q.Encode()
 		resp, err = noFollow.Get(forged.String())
 		if err != nil {

@@ -1,6 +1,7 @@
 package oauth
 
 import (
+	"crypto/subtle"
 	"net"
 	"net/http"
 	"net/url"
@@ -15,11 +16,14 @@ type callback struct {
 }
 
 // callbackHandler serves the loopback redirect URI for one attempt: exactly
-// one callback on path is passed to the attempt; later ones get a page
-// saying it was already handled. Requests from non-loopback addresses are
+// one callback on path carrying the attempt's state is passed to the
+// attempt; later ones get a page saying it was already handled. A callback
+// without that state (any local process can send one) gets an error page
+// and the attempt goes on waiting. Requests from non-loopback addresses are
 // refused, other paths are 404.
 type callbackHandler struct {
 	path  string
+	state string
 	calls chan callback // buffered, 1
 	done  <-chan struct{}
 
@@ -27,8 +31,8 @@ type callbackHandler struct {
 	handled bool
 }
 
-func newCallbackHandler(path string, done <-chan struct{}) *callbackHandler {
-	return &callbackHandler{path: path, calls: make(chan callback, 1), done: done}
+func newCallbackHandler(path, state string, done <-chan struct{}) *callbackHandler {
+	return &callbackHandler{path: path, state: state, calls: make(chan callback, 1), done: done}
 }
 
 func (h *callbackHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -45,6 +49,11 @@ func (h *callbackHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "Method not allowed.", http.StatusMethodNotAllowed)
 		return
 	}
+	query := r.URL.Query()
+	if !stateEqual(query.Get("state"), h.state) {
+		stateMismatchPage.render(w)
+		return
+	}
 	h.mu.Lock()
 	first := !h.handled
 	h.handled = true
@@ -53,7 +62,7 @@ func (h *callbackHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		alreadyHandledPage.render(w)
 		return
 	}
-	cb := callback{query: r.URL.Query(), reply: make(chan page, 1)}
+	cb := callback{query: query, reply: make(chan page, 1)}
 	h.calls <- cb // never blocks: buffered and sent once
 	select {
 	case p := <-cb.reply:
@@ -69,6 +78,12 @@ func (h *callbackHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	case <-r.Context().Done():
 	}
+}
+
+// stateEqual compares a received state with the attempt's in constant
+// time; an empty attempt state matches nothing.
+func stateEqual(got, want string) bool {
+	return want != "" && subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1
 }
 
 // isLoopbackRemote reports whether a request's RemoteAddr is a loopback

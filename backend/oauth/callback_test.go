@@ -29,10 +29,16 @@ func TestCallbackHandlerRejects(t *testing.T) {
 		{"other path", http.MethodGet, "/favicon.ico", "127.0.0.1:5555", http.StatusNotFound},
 		{"root", http.MethodGet, "/?code=c&state=s", "127.0.0.1:5555", http.StatusNotFound},
 		{"POST", http.MethodPost, "/callback", "127.0.0.1:5555", http.StatusMethodNotAllowed},
+		{"error without state", http.MethodGet, "/callback?error=access_denied", "127.0.0.1:5555", http.StatusBadRequest},
+		{"error with a wrong state", http.MethodGet, "/callback?error=access_denied&state=x", "127.0.0.1:5555", http.StatusBadRequest},
+		{"code without state", http.MethodGet, "/callback?code=c", "127.0.0.1:5555", http.StatusBadRequest},
+		{"empty state", http.MethodGet, "/callback?code=c&state=", "127.0.0.1:5555", http.StatusBadRequest},
+		{"state with a suffix", http.MethodGet, "/callback?code=c&state=ss", "127.0.0.1:5555", http.StatusBadRequest},
+		{"state in another case", http.MethodGet, "/callback?code=c&state=S", "127.0.0.1:5555", http.StatusBadRequest},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			h := newCallbackHandler("/callback", make(chan struct{}))
+			h := newCallbackHandler("/callback", "s", make(chan struct{}))
 			w := httptest.NewRecorder()
 			h.ServeHTTP(w, callbackRequest(tc.method, tc.target, tc.remote))
 			if w.Code != tc.status {
@@ -57,7 +63,7 @@ func TestCallbackHandlerRejects(t *testing.T) {
 
 func TestCallbackHandlerSecondCallback(t *testing.T) {
 	t.Parallel()
-	h := newCallbackHandler("/callback", make(chan struct{}))
+	h := newCallbackHandler("/callback", "s1", make(chan struct{}))
 	first := httptest.NewRecorder()
 	firstDone := make(chan struct{})
 	go func() {
@@ -71,12 +77,10 @@ func TestCallbackHandlerSecondCallback(t *testing.T) {
 		t.Fatal("first callback not passed on")
 	}
 	// While the first is being handled, and after it, others are turned away.
-	for _, target := range []string{"/callback?code=two&state=s1", "/callback?code=three&state=other"} {
-		second := httptest.NewRecorder()
-		h.ServeHTTP(second, callbackRequest(http.MethodGet, target, "[::1]:40001"))
-		if second.Code != http.StatusConflict || !strings.Contains(second.Body.String(), "already handled") {
-			t.Errorf("second callback = %d %s", second.Code, second.Body.String())
-		}
+	second := httptest.NewRecorder()
+	h.ServeHTTP(second, callbackRequest(http.MethodGet, "/callback?code=two&state=s1", "[::1]:40001"))
+	if second.Code != http.StatusConflict || !strings.Contains(second.Body.String(), "already handled") {
+		t.Errorf("second callback = %d %s", second.Code, second.Body.String())
 	}
 	cb.reply <- successPage
 	<-firstDone
@@ -91,16 +95,64 @@ func TestCallbackHandlerSecondCallback(t *testing.T) {
 		t.Errorf("a second callback reached the attempt: %v", extra.query)
 	default:
 	}
-	h.ServeHTTP(httptest.NewRecorder(), callbackRequest(http.MethodGet, "/callback?code=four", "127.0.0.1:40002"))
+	h.ServeHTTP(httptest.NewRecorder(), callbackRequest(http.MethodGet, "/callback?code=four&state=s1", "127.0.0.1:40002"))
 	if len(h.calls) != 0 {
 		t.Error("a late callback reached the attempt")
+	}
+}
+
+// TestCallbackHandlerWrongStateKeepsWaiting sends the answers any local
+// process could forge: each gets an error page, none reaches the attempt,
+// and the real answer afterwards still does.
+func TestCallbackHandlerWrongStateKeepsWaiting(t *testing.T) {
+	t.Parallel()
+	h := newCallbackHandler("/callback", "real-state", make(chan struct{}))
+	for _, target := range []string{
+		"/callback?error=access_denied",
+		"/callback?error=access_denied&state=wrong",
+		"/callback?code=forged&state=real-stat",
+		"/callback?code=forged&state=real-state%00",
+	} {
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, callbackRequest(http.MethodGet, target, "127.0.0.1:40000"))
+		if w.Code != http.StatusBadRequest || !strings.Contains(w.Body.String(), "still waiting") {
+			t.Errorf("%s: page = %d %s", target, w.Code, w.Body.String())
+		}
+		if len(h.calls) != 0 {
+			t.Fatalf("%s reached the attempt", target)
+		}
+	}
+	go h.ServeHTTP(httptest.NewRecorder(), callbackRequest(http.MethodGet, "/callback?error=access_denied&state=real-state", "127.0.0.1:40001"))
+	select {
+	case cb := <-h.calls:
+		if cb.query.Get("error") != "access_denied" {
+			t.Errorf("the attempt got %v", cb.query)
+		}
+		cb.reply <- successPage
+	case <-time.After(5 * time.Second):
+		t.Fatal("the answer with the right state was not passed on")
+	}
+}
+
+func TestStateEqual(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		got, want string
+		equal     bool
+	}{
+		{"abc", "abc", true}, {"abc", "abd", false}, {"ab", "abc", false}, {"abcd", "abc", false},
+		{"", "abc", false}, {"", "", false}, {"abc", "", false},
+	} {
+		if got := stateEqual(tc.got, tc.want); got != tc.equal {
+			t.Errorf("stateEqual(%q, %q) = %v", tc.got, tc.want, got)
+		}
 	}
 }
 
 func TestCallbackHandlerAttemptEnded(t *testing.T) {
 	t.Parallel()
 	done := make(chan struct{})
-	h := newCallbackHandler("/callback", done)
+	h := newCallbackHandler("/callback", "s", done)
 	w := httptest.NewRecorder()
 	served := make(chan struct{})
 	go func() {
@@ -117,7 +169,7 @@ func TestCallbackHandlerAttemptEnded(t *testing.T) {
 
 func TestPagesAreSelfContained(t *testing.T) {
 	t.Parallel()
-	for _, p := range []page{successPage, alreadyHandledPage, endedPage, failurePage(newError(ReasonAccessDenied, "Run Connect again and choose Allow.", "You declined."))} {
+	for _, p := range []page{successPage, alreadyHandledPage, endedPage, stateMismatchPage, failurePage(newError(ReasonAccessDenied, "Run Connect again and choose Allow.", "You declined."))} {
 		w := httptest.NewRecorder()
 		p.render(w)
 		body := w.Body.String()

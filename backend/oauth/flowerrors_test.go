@@ -42,11 +42,6 @@ func TestAuthorizeFailures(t *testing.T) {
 		reason   Reason
 		contains []string // in message or hint
 	}{
-		{name: "state mismatch", reason: ReasonStateMismatch,
-			authz:    func(q url.Values) url.Values { return url.Values{"code": {testCode}, "state": {"forged-state-value"}} },
-			contains: []string{"did not match this connection attempt"}},
-		{name: "state missing", reason: ReasonStateMismatch,
-			authz: func(q url.Values) url.Values { return url.Values{"code": {testCode}} }},
 		{name: "access denied", reason: ReasonAccessDenied,
 			authz: func(q url.Values) url.Values {
 				return url.Values{"error": {"access_denied"}, "error_description": {"User said no"}, "state": {q.Get("state")}}

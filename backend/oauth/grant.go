@@ -2,6 +2,7 @@ package oauth
 
 import (
 	"encoding/json"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -18,13 +19,15 @@ func grantFrom(tok *oauth2.Token, requested []string, now time.Time) *backend.Gr
 		AccessToken:  tok.AccessToken,
 		RefreshToken: tok.RefreshToken,
 	}
-	if !tok.Expiry.IsZero() {
+	// x/oauth2 turns a zero or negative expires_in into an expiry in the
+	// past: that is no lifetime at all, so none is kept.
+	if !tok.Expiry.IsZero() && tok.Expiry.After(now) {
 		t := tok.Expiry
 		g.ExpiresAt = &t
 	}
 	for _, k := range []string{"refresh_expires_in", "refresh_token_expires_in"} {
 		if s, ok := seconds(tok.Extra(k)); ok && s > 0 {
-			t := now.Add(time.Duration(s) * time.Second)
+			t := now.Add(lifetime(s))
 			g.RefreshExpiresAt = &t
 			break
 		}
@@ -37,10 +40,25 @@ func grantFrom(tok *oauth2.Token, requested []string, now time.Time) *backend.Gr
 	return g
 }
 
+// maxLifetime caps a lifetime a provider sends: a longer one is nonsense,
+// and its time.Duration would overflow into the past.
+const maxLifetime = 100 * 365 * 24 * time.Hour
+
+// lifetime is s seconds (s > 0), at most maxLifetime.
+func lifetime(s int64) time.Duration {
+	if s > int64(maxLifetime/time.Second) {
+		return maxLifetime
+	}
+	return time.Duration(s) * time.Second
+}
+
 // seconds reads a number of seconds sent as a JSON number or a string.
 func seconds(v any) (int64, bool) {
 	switch n := v.(type) {
 	case float64:
+		if n >= math.MaxInt64 { // converting would be undefined
+			return math.MaxInt64, true
+		}
 		return int64(n), true
 	case json.Number:
 		i, err := n.Int64()

@@ -1,6 +1,7 @@
 package oauth
 
 import (
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -107,21 +108,48 @@ func TestAuthorizeOpenIDRejectsBadIDToken(t *testing.T) {
 	}
 }
 
-// TestAuthorizeErrorWithoutState accepts a provider error that leaves out
-// state, but not one whose state belongs to another attempt.
-func TestAuthorizeErrorWithoutState(t *testing.T) {
+// TestAuthorizeIgnoresAnswersWithoutItsState sends, before the real
+// answer, what any local process could: an error without state and answers
+// with a wrong state. Each gets an error page, the sign-in goes on waiting
+// and the real answer then connects.
+func TestAuthorizeIgnoresAnswersWithoutItsState(t *testing.T) {
 	t.Parallel()
 	f := newFakeProvider(t)
-	f.authorize = func(q url.Values) url.Values { return url.Values{"error": {"access_denied"}} }
-	_, err, _ := f.run(t, f.provider(), nil)
-	wantFlowError(t, err, ReasonAccessDenied)
-
-	g := newFakeProvider(t)
-	g.authorize = func(q url.Values) url.Values {
-		return url.Values{"error": {"access_denied"}, "state": {"someone-elses"}}
+	b := newBrowser()
+	forged := make(chan []browserPage, 1)
+	open := func(u string) error {
+		auth, _ := url.Parse(u)
+		redirect := auth.Query().Get("redirect_uri")
+		var pages []browserPage
+		for _, q := range []url.Values{
+			{"error": {"access_denied"}},
+			{"error": {"access_denied"}, "state": {"someone-elses"}},
+			{"code": {"forged-code"}, "state": {auth.Query().Get("state") + "x"}},
+		} {
+			resp, err := b.client.Get(redirect + "?" + q.Encode())
+			if err != nil {
+				pages = append(pages, browserPage{err: err})
+				continue
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			pages = append(pages, browserPage{status: resp.StatusCode, body: string(body)})
+		}
+		forged <- pages
+		return b.open(u)
 	}
-	_, err, _ = g.run(t, g.provider(), nil)
-	wantFlowError(t, err, ReasonStateMismatch)
+	res, err, _ := f.run(t, f.provider(), func(r *Request) { r.Open = open })
+	if err != nil {
+		t.Fatalf("a forged answer ended the sign-in: %v", err)
+	}
+	if res.Grant.AccessToken != testAccessToken || f.tokenForm.Get("code") != testCode {
+		t.Errorf("result %+v, exchanged code %q", res.Grant, f.tokenForm.Get("code"))
+	}
+	for i, p := range <-forged {
+		if p.err != nil || p.status != http.StatusBadRequest || !strings.Contains(p.body, "still waiting") {
+			t.Errorf("forged answer %d: page = %d %v %s", i, p.status, p.err, p.body)
+		}
+	}
 }
 
 // TestAuthorizeIssuerMixUp refuses an answer whose iss (RFC 9207) names

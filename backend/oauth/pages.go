@@ -30,6 +30,13 @@ var alreadyHandledPage = page{
 	Message: "Tokenwarden has already received the answer for this connection attempt. You can close this tab and return to Tokenwarden.",
 }
 
+var stateMismatchPage = page{
+	Status:  http.StatusBadRequest,
+	Kind:    "fail",
+	Title:   "This sign-in answer does not belong to the current connection attempt.",
+	Message: "Tokenwarden ignored it and is still waiting. Finish the sign-in in the newest browser tab Tokenwarden opened, or run Connect again.",
+}
+
 var endedPage = page{
 	Status:  http.StatusGone,
 	Kind:    "info",

@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"math"
 	"net"
 	"net/http"
 	"net/url"
@@ -211,10 +213,18 @@ func (f *flexInt) UnmarshalJSON(b []byte) error {
 		return nil
 	}
 	n, err := strconv.ParseFloat(s, 64)
-	if err != nil {
+	switch {
+	case err != nil:
 		return err
+	case math.IsNaN(n):
+		return fmt.Errorf("%q is not a number", s)
+	case n >= math.MaxInt64: // converting would be undefined
+		*f = math.MaxInt64
+	case n <= math.MinInt64:
+		*f = math.MinInt64
+	default:
+		*f = flexInt(n)
 	}
-	*f = flexInt(n)
 	return nil
 }
 
@@ -242,18 +252,31 @@ func (f *flexString) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// maxLifetime caps a lifetime a platform sends: a longer one is nonsense,
+// and its time.Duration would overflow into the past.
+const maxLifetime = 100 * 365 * 24 * time.Hour
+
+// maxUnixTime is the last second of year 9999, the latest date a store or
+// JSON can hold.
+const maxUnixTime = 253402300799
+
 // expiry turns seconds from now into a time, nil for none.
 func expiry(now time.Time, seconds flexInt) *time.Time {
 	if seconds <= 0 {
 		return nil
 	}
-	t := now.Add(time.Duration(seconds) * time.Second).UTC()
+	d := maxLifetime
+	if seconds < flexInt(maxLifetime/time.Second) {
+		d = time.Duration(seconds) * time.Second
+	}
+	t := now.Add(d).UTC()
 	return &t
 }
 
-// unixTime turns a Unix timestamp into a time, nil for 0.
+// unixTime turns a Unix timestamp into a time, nil for 0 and for one past
+// year 9999.
 func unixTime(sec flexInt) *time.Time {
-	if sec <= 0 {
+	if sec <= 0 || sec > maxUnixTime {
 		return nil
 	}
 	t := time.Unix(int64(sec), 0).UTC()

@@ -22,8 +22,11 @@
 //   introspectionRequiresClientAuth  a caller with no client credentials gets
 //                              401 invalid_client at introspection (RFC 7662)
 //   tokensFile                 every code and token issued is appended here,
-//                              one JSON object a line, so the test can look
-//                              for them where they must not be
+//                              one JSON object a line with t, when it was
+//                              issued (Unix ms), so the test can look for
+//                              them where they must not be; each token
+//                              request is also logged as it arrives
+//                              (token-request) and is answered (token-answer)
 //
 // The login and consent interactions finish themselves (user "johndoe"
 // grants what is asked, less withholdScopes), so a client that follows
@@ -106,8 +109,9 @@ async function newSigningKey() {
   return { ...jwk, alg: 'RS256', use: 'sig', kid: `k-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}` };
 }
 
+// logIssued appends entry with t, the time it was issued (Unix ms).
 function logIssued(entry) {
-  if (config.tokensFile) appendFileSync(config.tokensFile, `${JSON.stringify(entry)}\n`);
+  if (config.tokensFile) appendFileSync(config.tokensFile, `${JSON.stringify({ ...entry, t: Date.now() })}\n`);
 }
 
 let signingKey = await newSigningKey();
@@ -188,7 +192,13 @@ function build() {
   // Token responses: shaped as the configuration says, and every token
   // logged for the test's leak scan.
   provider.use(async (ctx, next) => {
-    await next();
+    const tokenRequest = ctx.path === '/token' && ctx.method === 'POST';
+    if (tokenRequest) logIssued({ kind: 'token-request' });
+    try {
+      await next();
+    } finally {
+      if (tokenRequest) logIssued({ kind: 'token-answer', status: ctx.status });
+    }
     const location = ctx.response.get('Location') ?? '';
     if (location.includes('code=')) {
       const code = new URL(location).searchParams.get('code');

@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"errors"
 	"log"
+	"sort"
 	"strings"
 	"time"
 
@@ -45,7 +47,7 @@ func (s *AccountsService) Overview() (*Overview, error) {
 	snoozes := s.snoozes(ctx)
 	ov := &Overview{Groups: []ClientGroup{}, Providers: []ProviderView{}, DataDir: s.dataDir, Warnings: append([]string{}, s.warnings...)}
 	for _, g := range groups {
-		cg := ClientGroup{ID: g.Client.ID, Name: g.Client.Name, Accounts: []AccountView{}}
+		cg := ClientGroup{ID: g.Client.ID, Name: g.Client.Name, Contact: g.Client.Contact, Notes: g.Client.Notes, Accounts: []AccountView{}}
 		for _, e := range g.Accounts {
 			v := accountView(e, now)
 			if until, ok := snoozes[e.ID]; ok {
@@ -57,7 +59,7 @@ func (s *AccountsService) Overview() (*Overview, error) {
 		ov.Groups = append(ov.Groups, cg)
 	}
 	for _, p := range s.svc.Providers.Providers() {
-		ov.Providers = append(ov.Providers, ProviderView{ID: p.ID, Name: p.Name})
+		ov.Providers = append(ov.Providers, ProviderView{ID: p.ID, Name: p.Name, ChildAssets: p.ChildAssets})
 	}
 	ov.KeychainProblem = s.keychain()
 	return ov, nil
@@ -84,7 +86,7 @@ func (s *AccountsService) AddClient(name string) (*ClientView, error) {
 	if err != nil {
 		return nil, s.userError(err)
 	}
-	return &ClientView{ID: c.ID, Name: c.Name}, nil
+	return clientView(c), nil
 }
 
 // RenameClient gives a client a new name.
@@ -96,7 +98,19 @@ func (s *AccountsService) RenameClient(id, name string) (*ClientView, error) {
 	if err != nil {
 		return nil, s.userError(err)
 	}
-	return &ClientView{ID: c.ID, Name: c.Name}, nil
+	return clientView(c), nil
+}
+
+// EditClient saves a client's contact and notes.
+func (s *AccountsService) EditClient(id, contact, notes string) (*ClientView, error) {
+	if s.svc == nil {
+		return nil, s.closed()
+	}
+	c, err := s.svc.EditClient(s.ctx, id, contact, notes)
+	if err != nil {
+		return nil, s.userError(err)
+	}
+	return clientView(c), nil
 }
 
 // DeleteClient deletes a client that has no accounts.
@@ -107,31 +121,78 @@ func (s *AccountsService) DeleteClient(id string) error {
 	return s.userError(s.svc.DeleteClient(s.ctx, id))
 }
 
-// ImportAccount stores a pasted token as a new account.
-func (s *AccountsService) ImportAccount(form ImportForm) (*AccountView, error) {
+// ImportAccount stores a pasted token as a new account. When the client
+// already has an account on that platform with that label, nothing is
+// stored and the result names it as Duplicate; with form.Replace the token
+// goes onto that account instead.
+func (s *AccountsService) ImportAccount(form ImportForm) (*ImportResult, error) {
 	if s.svc == nil {
 		return nil, s.closed()
 	}
-	var expiry *time.Time
-	if v := strings.TrimSpace(form.ExpiresAt); v != "" {
-		t, err := time.Parse(time.RFC3339, v)
-		if err != nil {
-			return nil, s.userError(backend.Errorf(backend.EINVALID, "The expiry %q is not a valid date and time.", v))
-		}
-		expiry = &t
+	tok, err := TokenForm{AccessToken: form.AccessToken, RefreshToken: form.RefreshToken, ExpiresAt: form.ExpiresAt}.token()
+	if err != nil {
+		return nil, s.userError(err)
 	}
 	ctx, cancel := s.within(30 * time.Second)
 	defer cancel()
 	acc, err := s.svc.ImportAccount(ctx, accounts.ImportRequest{
-		ClientID: form.ClientID, Provider: form.Provider, Label: form.Label,
-		Token: backend.Token{AccessToken: form.AccessToken, RefreshToken: form.RefreshToken, ExpiresAt: expiry},
+		ClientID: form.ClientID, Provider: form.Provider, Label: form.Label, Token: tok, Replace: form.Replace,
 	})
+	var dup *accounts.DuplicateError
+	if errors.As(err, &dup) {
+		v, err := s.entry(ctx, dup.Existing.ID)
+		return &ImportResult{Duplicate: v}, err
+	}
 	if err != nil {
 		return nil, s.userError(err)
 	}
 	s.recordKeychain(nil) // the keychain just worked
 	changed(s.monitor)
-	return s.entry(ctx, acc.ID)
+	v, err := s.entry(ctx, acc.ID)
+	return &ImportResult{Account: v}, err
+}
+
+// ReplaceToken puts a token pasted by hand on an existing account, keeping
+// its id, client, label and history.
+func (s *AccountsService) ReplaceToken(id string, form TokenForm) (*AccountView, error) {
+	if s.svc == nil {
+		return nil, s.closed()
+	}
+	tok, err := form.token()
+	if err != nil {
+		return nil, s.userError(err)
+	}
+	ctx, cancel := s.within(30 * time.Second)
+	defer cancel()
+	if _, err := s.svc.ReplaceToken(ctx, id, tok); err != nil {
+		return nil, s.userError(err)
+	}
+	s.recordKeychain(nil)
+	changed(s.monitor)
+	return s.entry(ctx, id)
+}
+
+// MoveAccount puts an account under another client; its history stays.
+func (s *AccountsService) MoveAccount(id, clientID string) (*AccountView, error) {
+	if s.svc == nil {
+		return nil, s.closed()
+	}
+	if _, err := s.svc.MoveAccount(s.ctx, id, clientID); err != nil {
+		return nil, s.userError(err)
+	}
+	return s.entry(s.ctx, id)
+}
+
+// FixPlan lists the logins that fix the accounts needing the user: one
+// client's (clientID), or every client's when clientID is "".
+func (s *AccountsService) FixPlan(clientID string) (*accounts.FixPlan, error) {
+	if s.svc == nil {
+		return nil, s.closed()
+	}
+	ctx, cancel := s.within(30 * time.Second)
+	defer cancel()
+	plan, err := s.svc.PlanFixes(ctx, accounts.FixScope{ClientID: clientID})
+	return plan, s.userError(err)
 }
 
 // RenameAccount changes an account's label.
@@ -183,7 +244,8 @@ func (s *AccountsService) AccountHistory(id string) ([]EventView, error) {
 	return out, nil
 }
 
-// ProviderSetups lists every provider with its setup state and guide.
+// ProviderSetups lists every provider with its setup state and guide, the
+// ready ones first.
 func (s *AccountsService) ProviderSetups() ([]ProviderSetup, error) {
 	if s.svc == nil {
 		return nil, s.closed()
@@ -196,6 +258,8 @@ func (s *AccountsService) ProviderSetups() ([]ProviderSetup, error) {
 	for _, p := range list {
 		out = append(out, providerSetup(p))
 	}
+	// Platforms that are ready come first: those are the ones to pick from.
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Configured && !out[j].Configured })
 	return out, nil
 }
 
@@ -218,4 +282,17 @@ func (s *AccountsService) AddCustomProvider(form CustomProviderForm) error {
 	_, err := s.svc.AddCustomProvider(ctx, accounts.CustomProviderRequest{ID: form.ID, Name: form.Name, Issuer: form.Issuer,
 		Scopes: strings.Fields(form.Scopes), ClientID: form.ClientID, ClientSecret: form.ClientSecret})
 	return s.userError(err)
+}
+
+// token reads the form: the expiry is RFC 3339 or empty.
+func (f TokenForm) token() (backend.Token, error) {
+	tok := backend.Token{AccessToken: f.AccessToken, RefreshToken: f.RefreshToken}
+	if v := strings.TrimSpace(f.ExpiresAt); v != "" {
+		t, err := time.Parse(time.RFC3339, v)
+		if err != nil {
+			return tok, backend.Errorf(backend.EINVALID, "The expiry %q is not a valid date and time.", v)
+		}
+		tok.ExpiresAt = &t
+	}
+	return tok, nil
 }

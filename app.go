@@ -140,6 +140,9 @@ const (
 	// EventConnectFinished reports a reconnect the backend started itself
 	// (from a link or a notification), with its result or error message.
 	EventConnectFinished = "connect:finished"
+	// EventFixClient asks the window to fix a client's accounts, one login
+	// after another.
+	EventFixClient = "fix:client"
 	// EventAccountChecked carries a monitor.Result after any check.
 	EventAccountChecked = "account:checked"
 )
@@ -255,8 +258,27 @@ func (a *App) HandleLink(raw string) error {
 		log.Printf("%v", backend.ErrorMessage(err))
 		return a.userError(err)
 	}
+	if l.Action == deeplink.ActionFix {
+		log.Printf("link: fix %s", l.ClientID)
+		return a.fix(l.ClientID)
+	}
 	log.Printf("link: %s %s", l.Action, l.AccountID)
 	return a.act(l.Action, l.AccountID)
+}
+
+// fix brings the window forward with the bulk fix of a client's accounts
+// (a grouped notification's action); the window runs it, login by login.
+func (a *App) fix(clientID string) error {
+	if a.svc == nil {
+		return a.closed()
+	}
+	if _, err := a.svc.PlanFixes(a.ctx, accounts.FixScope{ClientID: clientID}); err != nil {
+		log.Printf("ignored fix for %s: %s", clientID, backend.ErrorMessage(err))
+		return a.userError(err)
+	}
+	a.desktop.Show()
+	a.desktop.Emit(EventFixClient, clientID)
+	return nil
 }
 
 // act opens or reconnects an account on behalf of a link or a notification.

@@ -72,8 +72,15 @@ func (s *ConnectService) Connect(form ConnectForm) (*ConnectResultView, error) {
 // Reconnect logs in again for an existing account, keeping its record and
 // history. When a different user logs in, the window is asked first.
 func (s *ConnectService) Reconnect(accountID string) (*ConnectResultView, error) {
+	return s.FixLogin(accountID, nil)
+}
+
+// FixLogin is one step of a bulk fix: it reconnects accountID and gives the
+// same login to also, the other accounts of that user the plan grouped
+// with it (accounts.FixStep).
+func (s *ConnectService) FixLogin(accountID string, also []string) (*ConnectResultView, error) {
 	return s.attempt(func(ctx context.Context) (*accounts.ConnectResult, error) {
-		return s.svc.Reconnect(ctx, accounts.ReconnectRequest{AccountID: accountID, Open: s.openForLogin,
+		return s.svc.Reconnect(ctx, accounts.ReconnectRequest{AccountID: accountID, Also: also, Open: s.openForLogin,
 			ConfirmIdentity: func(old, new backend.Identity) bool { return s.askIdentity(ctx, old, new) }})
 	})
 }

@@ -35,12 +35,17 @@ type StatusCounts struct {
 type ClientGroup struct {
 	ID       string        `json:"id"`
 	Name     string        `json:"name"`
+	Contact  string        `json:"contact"`
+	Notes    string        `json:"notes"`
 	Accounts []AccountView `json:"accounts"`
 }
 
 type ProviderView struct {
 	ID   string `json:"id"`
 	Name string `json:"name"`
+	// ChildAssets names what one login also reaches ("Pages"); "" when the
+	// login is the account itself.
+	ChildAssets string `json:"child_assets"`
 }
 
 // AccountView is one account row. Times are RFC 3339 strings or "".
@@ -85,6 +90,10 @@ type AccountView struct {
 	Usage             map[string]string `json:"usage"`
 	// SnoozedUntil is when the account's notifications resume; "" when not snoozed.
 	SnoozedUntil string `json:"snoozed_until"`
+	// NeedsAttention: its status asks the user to act; Fixes says how, as
+	// accounts.FixReconnect, FixReplaceToken or FixReconnectLogin.
+	NeedsAttention bool     `json:"needs_attention"`
+	Fixes          []string `json:"fixes"`
 }
 
 // EventView is one history entry.
@@ -107,6 +116,25 @@ type ImportForm struct {
 	ClientID     string `json:"client_id"`
 	Provider     string `json:"provider"`
 	Label        string `json:"label"`
+	AccessToken  string `json:"access_token"`
+	RefreshToken string `json:"refresh_token"`
+	ExpiresAt    string `json:"expires_at"`
+	// Replace puts the token on the client's account with the same platform
+	// and label, which the first try reported as Duplicate.
+	Replace bool `json:"replace"`
+}
+
+// ImportResult is the imported account, or, when the import matched an
+// account the client already has, that account as Duplicate (nothing was
+// stored then): the window offers to replace its token instead.
+type ImportResult struct {
+	Account   *AccountView `json:"account"`
+	Duplicate *AccountView `json:"duplicate"`
+}
+
+// TokenForm is a token pasted by hand onto an existing account. ExpiresAt
+// is RFC 3339 or "".
+type TokenForm struct {
 	AccessToken  string `json:"access_token"`
 	RefreshToken string `json:"refresh_token"`
 	ExpiresAt    string `json:"expires_at"`
@@ -166,19 +194,27 @@ func accountView(e *accounts.Entry, now time.Time) AccountView {
 		d := backend.Diagnose(e.Reason)
 		v.Problem, v.Action = d.Problem, d.Action
 	}
+	v.NeedsAttention, v.Fixes = e.NeedsAttention(), e.Fixes()
 	return v
 }
 
 // ClientView is a client without its accounts.
 type ClientView struct {
-	ID   string `json:"id"`
-	Name string `json:"name"`
+	ID      string `json:"id"`
+	Name    string `json:"name"`
+	Contact string `json:"contact"`
+	Notes   string `json:"notes"`
+}
+
+func clientView(c *backend.Client) *ClientView {
+	return &ClientView{ID: c.ID, Name: c.Name, Contact: c.Contact, Notes: c.Notes}
 }
 
 // ProviderSetup is a provider with its setup guide and what is missing.
 type ProviderSetup struct {
 	ID           string      `json:"id"`
 	Name         string      `json:"name"`
+	ChildAssets  string      `json:"child_assets"`
 	Custom       bool        `json:"custom"`
 	Configured   bool        `json:"configured"`
 	MissingSetup string      `json:"missing_setup"`
@@ -221,15 +257,23 @@ type ConnectResultView struct {
 	Children []AccountView    `json:"children"`
 	Lost     []AccountView    `json:"lost"`
 	Changes  accounts.Changes `json:"changes"`
+	// Also: other accounts the same login fixed (a bulk fix); NotFixed:
+	// those it could not, one sentence each.
+	Also     []AccountView `json:"also"`
+	NotFixed []string      `json:"not_fixed"`
 }
 
 func connectView(res *accounts.ConnectResult, now time.Time) *ConnectResultView {
-	v := &ConnectResultView{Account: accountView(res.Account, now), Children: []AccountView{}, Lost: []AccountView{}, Changes: res.Changes}
+	v := &ConnectResultView{Account: accountView(res.Account, now), Children: []AccountView{}, Lost: []AccountView{}, Changes: res.Changes,
+		Also: []AccountView{}, NotFixed: append([]string{}, res.NotFixed...)}
 	for _, c := range res.Children {
 		v.Children = append(v.Children, accountView(c, now))
 	}
 	for _, c := range res.Lost {
 		v.Lost = append(v.Lost, accountView(c, now))
+	}
+	for _, a := range res.Also {
+		v.Also = append(v.Also, accountView(a, now))
 	}
 	return v
 }
@@ -301,7 +345,7 @@ func eventView(e *backend.Event, now time.Time) EventView {
 }
 
 func providerSetup(p *accounts.ProviderStatus) ProviderSetup {
-	ps := ProviderSetup{ID: p.ID, Name: p.Name, Custom: p.Custom, Configured: p.Configured, MissingSetup: p.MissingSetup,
+	ps := ProviderSetup{ID: p.ID, Name: p.Name, ChildAssets: p.ChildAssets, Custom: p.Custom, Configured: p.Configured, MissingSetup: p.MissingSetup,
 		ClientID: p.ClientID, HasSecret: p.HasSecret, NeedsSecret: p.NeedsSecret, RedirectURI: p.RedirectURI,
 		Setup: p.Setup, ConsoleURL: p.ConsoleURL, Scopes: []ScopeView{}}
 	for _, sc := range p.Scopes {

@@ -50,7 +50,14 @@ type Provider struct {
 	NeedsSecret bool `json:"needs_secret" yaml:"needs_secret"`
 	// OpenID marks providers that issue ID tokens; a nonce is sent then.
 	OpenID bool `json:"openid" yaml:"openid"`
-	Custom bool `json:"custom" yaml:"-"`
+	// ChildAssets names what one login of this platform also reaches, each
+	// kept as its own account ("Pages" for Facebook); "" for platforms whose
+	// login is the account itself, as every custom provider's is.
+	ChildAssets string `json:"child_assets,omitempty" yaml:"child_assets,omitempty"`
+	// RotatesRefresh: each refresh returns a new refresh token and voids the
+	// old one, so one login's tokens cannot serve two accounts.
+	RotatesRefresh bool `json:"rotates_refresh,omitempty" yaml:"rotates_refresh,omitempty"`
+	Custom         bool `json:"custom" yaml:"-"`
 }
 
 // Refresh methods.

@@ -27,6 +27,9 @@ type ReconnectRequest struct {
 	// ConfirmIdentity is asked when a different user logged in than before;
 	// false (or nil) keeps the account as it was.
 	ConfirmIdentity func(old, new backend.Identity) bool
+	// Also are other accounts of the same user on the same platform (from
+	// a FixPlan step) that take this login's tokens too.
+	Also []string
 }
 
 // Changes is what a reconnect gained and lost. Lost Pages are what breaks
@@ -50,6 +53,10 @@ type ConnectResult struct {
 	Children []*Entry `json:"children"`
 	Lost     []*Entry `json:"lost"`
 	Changes  Changes  `json:"changes"`
+	// Also are the other accounts the same login fixed; NotFixed says, one
+	// sentence each, those it could not (another user logged in).
+	Also     []*Entry `json:"also"`
+	NotFixed []string `json:"not_fixed"`
 }
 
 // ErrIdentityDeclined ends a reconnect whose new login belongs to someone
@@ -257,11 +264,15 @@ func (s *Service) Reconnect(ctx context.Context, req ReconnectRequest) (*Connect
 		return nil, backend.Errorf(backend.EINVALID, "%q is a Page reached through another login.", a.Label).
 			WithHint("Reconnect the Facebook login it belongs to; its Pages follow.")
 	}
+	others, err := s.sharedAccounts(ctx, a, req.Also)
+	if err != nil {
+		return nil, err
+	}
 	p, err := s.provider(ctx, a.Provider)
 	if err != nil {
 		return nil, err
 	}
-	g, _, err := s.authorize(ctx, p, a.Scopes, "consent", req.Open)
+	g, _, err := s.authorize(ctx, p, unionScopes(a, others), "consent", req.Open)
 	if err != nil {
 		s.recordFailure(client, a, p, err)
 		return nil, err
@@ -277,6 +288,7 @@ func (s *Service) Reconnect(ctx context.Context, req ReconnectRequest) (*Connect
 	defer unlock()
 	now := s.now()
 	oldScopes := a.Scopes
+	imported, previous := !isConnected(a), a.Identity
 	applyGrant(a, g, now)
 	a.Invalid, a.Reason = false, ""
 
@@ -301,6 +313,9 @@ func (s *Service) Reconnect(ctx context.Context, req ReconnectRequest) (*Connect
 	if err := s.storeTokens(ctx, a, g, append(updated, added...), append(updatedAssets, addedAssets...)); err != nil {
 		return nil, err
 	}
+	if err := s.dropStaleRefresh(ctx, a, g, imported); err != nil {
+		return nil, err
+	}
 	err = s.Store.Update(ctx, func(tx backend.Tx) error {
 		if err := tx.UpdateAccount(a); err != nil {
 			return err
@@ -311,8 +326,16 @@ func (s *Service) Reconnect(ctx context.Context, req ReconnectRequest) (*Connect
 		details["previous_scopes"] = oldScopes
 		if changes.IdentityChanged {
 			details["identity_changed"] = true
+			details["previous_identity"] = who(previous)
 		}
 		outcome, msg := backend.OutcomeOK, fmt.Sprintf("%s account %q reconnected as %s.", p.Name, a.Label, who(g.Identity))
+		if changes.IdentityChanged {
+			msg = fmt.Sprintf("%s account %q reconnected as %s, replacing the login of %s.", p.Name, a.Label, who(g.Identity), who(previous))
+		}
+		if imported {
+			msg = fmt.Sprintf("%s account %q, imported by hand, is now connected as %s.", p.Name, a.Label, who(g.Identity))
+			details["was_imported"] = true
+		}
 		if len(changes.AssetsLost) > 0 {
 			outcome = backend.OutcomeFailed
 			msg += fmt.Sprintf(" Lost access to %d Page(s): %s.", len(changes.AssetsLost), strings.Join(changes.AssetsLost, ", "))
@@ -357,7 +380,23 @@ func (s *Service) Reconnect(ctx context.Context, req ReconnectRequest) (*Connect
 	for _, c := range byExternal {
 		lost = append(lost, c.ID)
 	}
-	return s.result(ctx, a.ID, changes, lost)
+	fixed, notFixed, err := s.applyShared(ctx, a, p, g, others)
+	if err != nil {
+		return nil, err
+	}
+	res, err := s.result(ctx, a.ID, changes, lost)
+	if err != nil {
+		return nil, err
+	}
+	res.NotFixed = notFixed
+	for _, id := range fixed {
+		e, err := s.Entry(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		res.Also = append(res.Also, e)
+	}
+	return res, nil
 }
 
 // storeTokens writes the grant's tokens, then each child's, to the keychain.
@@ -416,7 +455,7 @@ func (s *Service) result(ctx context.Context, id string, ch Changes, lostIDs []s
 	if err != nil {
 		return nil, err
 	}
-	res := &ConnectResult{Account: e, Children: []*Entry{}, Lost: []*Entry{}, Changes: ch}
+	res := &ConnectResult{Account: e, Children: []*Entry{}, Lost: []*Entry{}, Changes: ch, Also: []*Entry{}, NotFixed: []string{}}
 	for _, k := range kids {
 		if slices.Contains(lostIDs, k.Account.ID) {
 			res.Lost = append(res.Lost, k)
@@ -515,8 +554,10 @@ func who(id backend.Identity) string {
 	} else if id.Email != "" {
 		parts = append(parts, "<"+id.Email+">")
 	}
-	if len(parts) == 0 {
-		return orDefault(id.ExternalID, "an unnamed user")
+	if len(parts) == 0 && id.ExternalID != "" {
+		return "an unnamed user (id " + id.ExternalID + ")"
+	} else if len(parts) == 0 {
+		return "an unnamed user"
 	}
 	return strings.Join(parts, " ")
 }

@@ -140,7 +140,7 @@ func sortByUrgency(entries []*Entry) {
 
 // Connected says the account was authorized through the browser and so can
 // be reconnected in one click.
-func (e *Entry) Connected() bool { return e.ConnectedAt != nil || e.Identity.ExternalID != "" }
+func (e *Entry) Connected() bool { return isConnected(e.Account) }
 
 // NeedsAttention reports whether an entry's status asks the user to act. An
 // unknown expiry is not a fault of the account, so it does not count.

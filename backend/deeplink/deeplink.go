@@ -5,6 +5,7 @@
 //
 //	tokenwarden://open/ACCOUNT_ID
 //	tokenwarden://reconnect/ACCOUNT_ID
+//	tokenwarden://fix/CLIENT_ID     (every account of the client that needs the user)
 package deeplink
 
 import (
@@ -22,12 +23,15 @@ const Scheme = "tokenwarden"
 const (
 	ActionOpen      = "open"
 	ActionReconnect = "reconnect"
+	ActionFix       = "fix"
 )
 
 // Link is a parsed deep link.
 type Link struct {
 	Action    string
 	AccountID string
+	// ClientID is set instead of AccountID for ActionFix.
+	ClientID string
 }
 
 // Parse reads a link. It accepts only the scheme, a known action and a
@@ -48,8 +52,14 @@ func Parse(raw string) (Link, error) {
 	if !ok {
 		return bad("it names no account")
 	}
+	if action == ActionFix {
+		if !backend.ValidID("cli", id) {
+			return bad("the client id is not valid")
+		}
+		return Link{Action: action, ClientID: id}, nil
+	}
 	if action != ActionOpen && action != ActionReconnect {
-		return bad(fmt.Sprintf("%q is not an action (use open or reconnect)", clip(action)))
+		return bad(fmt.Sprintf("%q is not an action (use open, reconnect or fix)", clip(action)))
 	}
 	if !backend.ValidID("acc", id) {
 		return bad("the account id is not valid")

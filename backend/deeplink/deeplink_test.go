@@ -15,9 +15,13 @@ func TestParse(t *testing.T) {
 		want Link
 		ok   bool
 	}{
-		{"tokenwarden://reconnect/" + id, Link{ActionReconnect, id}, true},
-		{"tokenwarden://open/" + id, Link{ActionOpen, id}, true},
-		{"TokenWarden://open/" + id, Link{ActionOpen, id}, true},
+		{"tokenwarden://reconnect/" + id, Link{Action: ActionReconnect, AccountID: id}, true},
+		{"tokenwarden://open/" + id, Link{Action: ActionOpen, AccountID: id}, true},
+		{"TokenWarden://open/" + id, Link{Action: ActionOpen, AccountID: id}, true},
+		{"tokenwarden://fix/cli_abcdefghjkmn", Link{Action: ActionFix, ClientID: "cli_abcdefghjkmn"}, true},
+		{"tokenwarden://fix/" + id, Link{}, false}, // an account id where a client's belongs
+		{"tokenwarden://fix/cli_abcdefghjkmn/x", Link{}, false},
+		{"tokenwarden://open/cli_abcdefghjkmn", Link{}, false},
 		{"tokenwarden://delete/" + id, Link{}, false},
 		{"tokenwarden://reconnect/" + id + "/", Link{}, false},
 		{"tokenwarden://reconnect/" + id + "?x=1", Link{}, false},

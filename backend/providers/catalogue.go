@@ -167,7 +167,7 @@ func buildEntry(path string, e entry) (*backend.Provider, []error) {
 		return nil, errs
 	}
 	if custom {
-		base.Custom = true
+		base.Custom, base.ChildAssets = true, ""
 		if base.Name == "" {
 			base.Name = base.ID
 		}
@@ -303,6 +303,8 @@ func normalizeCustom(p *backend.Provider) *backend.Provider {
 	if cp.Refresh == "" {
 		cp.Refresh = backend.RefreshToken
 	}
+	// Only built-in platforms' own steps reach assets beyond the login.
+	cp.ChildAssets = ""
 	cp.Custom = true
 	return cp
 }

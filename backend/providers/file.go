@@ -44,6 +44,8 @@ type providerOut struct {
 	AccessSettingsURL string            `yaml:"access_settings_url,omitempty"`
 	NeedsSecret       bool              `yaml:"needs_secret,omitempty"`
 	OpenID            bool              `yaml:"openid,omitempty"`
+	ChildAssets       string            `yaml:"child_assets,omitempty"`
+	RotatesRefresh    bool              `yaml:"rotates_refresh,omitempty"`
 }
 
 type scopeOut struct {
@@ -67,7 +69,7 @@ func toOut(p *backend.Provider) providerOut {
 		ClientAuth: p.ClientAuth, ClientIDParam: p.ClientIDParam, Refresh: p.Refresh,
 		RedirectPort: p.RedirectPort, RedirectPath: p.RedirectPath, Setup: p.Setup,
 		ConsoleURL: p.ConsoleURL, AccessSettingsURL: p.AccessSettingsURL,
-		NeedsSecret: p.NeedsSecret, OpenID: p.OpenID,
+		NeedsSecret: p.NeedsSecret, OpenID: p.OpenID, ChildAssets: p.ChildAssets, RotatesRefresh: p.RotatesRefresh,
 	}
 	if len(p.AuthParams) > 0 {
 		o.AuthParams = p.AuthParams

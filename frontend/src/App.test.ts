@@ -100,7 +100,7 @@ describe('App', () => {
 
   it('imports a token with the expiry in UTC, then forgets the token', async () => {
     serve(twoClients());
-    backend.ImportAccount.mockResolvedValue(account({ id: 'acc_9', label: 'New Page' }));
+    backend.ImportAccount.mockResolvedValue({ account: account({ id: 'acc_9', label: 'New Page' }), duplicate: null });
     render(App);
     await screen.findAllByTestId('account-row');
 
@@ -124,6 +124,7 @@ describe('App', () => {
       access_token: 'secret-token-1',
       refresh_token: '',
       expires_at: new Date(2026, 11, 1, 10, 0).toISOString().replace('.000Z', 'Z'),
+      replace: false,
     });
     await waitFor(() => expect(screen.queryByTestId('dialog-import')).toBeNull());
     expect(document.body.innerHTML).not.toContain('secret-token-1');

@@ -214,7 +214,7 @@ describe('Reconnect', () => {
     const r = connectResult();
     r.account.label = 'Anna login';
     r.children = r.children.slice(0, 1);
-    r.changes = { scopes_gained: ['email'], scopes_lost: [], assets_gained: [], assets_lost: ['Florist', 'Gym'], identity_changed: true };
+    r.changes = { scopes_gained: ['email'], scopes_lost: [], assets_kept: [], assets_gained: [], assets_lost: ['Florist', 'Gym'], identity_changed: true };
     login.resolve(r);
     const lost = await within(dialog).findByTestId('change-lost');
     expect(lost.textContent).toContain(
@@ -343,7 +343,17 @@ describe('Providers panel', () => {
     backend.ProviderSetups.mockResolvedValue([setup({ id: 'x', name: 'X', needs_secret: false, configured: true, missing_setup: '' })]);
     await fireEvent.click(within(dialog).getByTestId('setup-save'));
     await waitFor(() => expect(backend.SetProviderCredentials).toHaveBeenCalledWith('x', 'x-client', ''));
-    expect((await within(dialog).findByTestId('providers-notice')).textContent).toBe('X is ready: you can connect its accounts.');
+    const notice = await within(dialog).findByTestId('providers-notice');
+    expect(notice.textContent).toMatch(/^X is ready: you can connect its accounts\.\s*Connect now$/);
+
+    // "Connect now" opens the connect dialog on that platform, ready to log in.
+    backend.ProviderSetups.mockResolvedValue([
+      setup({ id: 'x', name: 'X', needs_secret: false, configured: true, missing_setup: '', child_assets: '' }),
+    ]);
+    await fireEvent.click(within(notice).getByTestId('providers-connect-now'));
+    const connect = await screen.findByTestId('dialog-connect');
+    await waitFor(() => expect(within(connect).getByRole('heading', { level: 2 }).textContent).toBe('Connect a X account'));
+    expect(connect.textContent).toMatch(/Log in as the client’s account, and allow access\./); // no "Pages" for X
   });
 
   it('asks for the secret a provider needs before saving', async () => {

@@ -58,8 +58,9 @@ describe('bindings', () => {
       access_token: 't',
       refresh_token: '',
       expires_at: '',
+      replace: false,
     };
-    const ImportAccount = vi.fn().mockResolvedValue({ id: 'acc_x' });
+    const ImportAccount = vi.fn().mockResolvedValue({ account: { id: 'acc_x' }, duplicate: null });
     bind({ Overview: vi.fn().mockResolvedValue(ov), ImportAccount });
     await expect(getOverview()).resolves.toEqual(ov);
     await importAccount(form);
@@ -90,7 +91,7 @@ describe('connect bindings', () => {
     });
     const r = await connect({ client_id: 'c', provider: 'facebook', label: '', scopes: ['a'] });
     expect(r.children).toEqual([]);
-    expect(r.changes).toEqual({ scopes_gained: [], scopes_lost: ['x'], assets_gained: [], assets_lost: [], identity_changed: false });
+    expect(r.changes).toEqual({ scopes_gained: [], scopes_lost: ['x'], assets_kept: [], assets_gained: [], assets_lost: [], identity_changed: false });
     expect((await providerSetups())[0].scopes).toEqual([]);
     await expect(deleteAccount('acc')).resolves.toEqual({ revoked: false, note: '', deleted: 1 });
   });

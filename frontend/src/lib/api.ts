@@ -72,17 +72,34 @@ export interface AccountView {
   usage: Record<string, string>;
   /** When the account's notifications resume (RFC 3339); "" when not snoozed. */
   snoozed_until: string;
+  /** Its status asks the user to act (the backend decides). */
+  needs_attention: boolean;
+  /** What the user can do about it, in the order to offer: see Fix. */
+  fixes: string[];
 }
+
+/**
+ * What the user can do about an account: log in again (for an imported one
+ * this makes it a connected account), paste a new token by hand, or, for a
+ * Page, reconnect the login that keeps it alive.
+ */
+export type Fix = 'reconnect' | 'replace_token' | 'reconnect_login';
 
 export interface ClientGroup {
   id: string;
   name: string;
+  /** Who to ask when a login breaks; "" when not set. */
+  contact: string;
+  /** The user's own notes about the client; "" when none. */
+  notes: string;
   accounts: AccountView[];
 }
 
 export interface ProviderView {
   id: string;
   name: string;
+  /** What one login also reaches, such as "Pages"; "" when the login is the account itself. */
+  child_assets: string;
 }
 
 export interface StatusCounts {
@@ -108,6 +125,8 @@ export interface Overview {
 export interface ClientView {
   id: string;
   name: string;
+  contact: string;
+  notes: string;
 }
 
 export interface EventView {
@@ -132,6 +151,53 @@ export interface ImportForm {
   refresh_token: string;
   /** RFC 3339 in UTC, or "" when unknown. */
   expires_at: string;
+  /** Put the token on the matching account that a first try reported as duplicate. */
+  replace: boolean;
+}
+
+/** An import: the new account, or the client's matching account (nothing was stored then). */
+export interface ImportResult {
+  account: AccountView | null;
+  duplicate: AccountView | null;
+}
+
+/** A token pasted by hand onto an existing account. */
+export interface TokenForm {
+  access_token: string;
+  refresh_token: string;
+  /** RFC 3339 in UTC, or "" when unknown. */
+  expires_at: string;
+}
+
+/** One account a fix step renews. */
+export interface FixTarget {
+  account_id: string;
+  label: string;
+  client_name: string;
+  status: string;
+}
+
+/** One login of a bulk fix; it may renew several accounts (a login and its Pages, one user's accounts). */
+export interface FixStep {
+  account_id: string;
+  /** Other accounts of the same user that take this login too. */
+  also: string[];
+  label: string;
+  client_name: string;
+  provider: string;
+  provider_name: string;
+  /** Who the login belongs to; "" for an account imported by hand. */
+  who: string;
+  imported: boolean;
+  fixes: FixTarget[];
+  /** Why it cannot run yet ("Set up Google first…"); "" when it can. */
+  blocked: string;
+}
+
+export interface FixPlan {
+  steps: FixStep[];
+  /** How many accounts the steps fix. */
+  accounts: number;
 }
 
 export interface ScopeView {
@@ -143,6 +209,8 @@ export interface ScopeView {
 export interface ProviderSetup {
   id: string;
   name: string;
+  /** What one login also reaches, such as "Pages"; "" when the login is the account itself. */
+  child_assets: string;
   custom: boolean;
   /** True when Tokenwarden can log in with it. */
   configured: boolean;
@@ -181,6 +249,8 @@ export interface ConnectForm {
 export interface Changes {
   scopes_gained: string[];
   scopes_lost: string[];
+  /** Pages granted before and still granted. */
+  assets_kept: string[];
   assets_gained: string[];
   assets_lost: string[];
   identity_changed: boolean;
@@ -188,9 +258,15 @@ export interface Changes {
 
 export interface ConnectResult {
   account: AccountView;
-  /** Facebook Pages this login keeps alive. */
+  /** Facebook Pages the new grant keeps alive (kept and new). */
   children: AccountView[];
+  /** Pages this login no longer reaches: their connections just broke. */
+  lost: AccountView[];
   changes: Changes;
+  /** Other accounts the same login renewed (a bulk fix). */
+  also: AccountView[];
+  /** Accounts it could not renew, one sentence each. */
+  not_fixed: string[];
 }
 
 export interface DeleteResult {
@@ -295,7 +371,7 @@ export function errorText(err: unknown): string {
 }
 
 function accountView(a: AccountView): AccountView {
-  return { ...a, scopes: a.scopes ?? [], usage: a.usage ?? {} };
+  return { ...a, scopes: a.scopes ?? [], usage: a.usage ?? {}, fixes: a.fixes ?? [] };
 }
 
 export async function getOverview(): Promise<Overview> {
@@ -321,9 +397,42 @@ export async function deleteClient(id: string): Promise<void> {
   await Accounts.DeleteClient(id);
 }
 
-export async function importAccount(form: ImportForm): Promise<AccountView> {
-  const a: AccountView = await Accounts.ImportAccount(form);
-  return a;
+/**
+ * Imports a token. When the client already has an account on that platform
+ * with that label, nothing is stored and `duplicate` names it; import again
+ * with replace: true to put the token on it.
+ */
+export async function importAccount(form: ImportForm): Promise<ImportResult> {
+  const r: { account?: AccountView | null; duplicate?: AccountView | null } = await Accounts.ImportAccount(form);
+  return { account: r?.account ? accountView(r.account) : null, duplicate: r?.duplicate ? accountView(r.duplicate) : null };
+}
+
+/** Puts a token pasted by hand on an account; keeps its id, client, label and history. */
+export async function replaceToken(id: string, form: TokenForm): Promise<AccountView> {
+  const a: AccountView = await Accounts.ReplaceToken(id, form);
+  return accountView(a);
+}
+
+/** Puts an account under another client; its history stays. */
+export async function moveAccount(id: string, clientId: string): Promise<AccountView> {
+  const a: AccountView = await Accounts.MoveAccount(id, clientId);
+  return accountView(a);
+}
+
+/** Saves a client's contact and notes. */
+export async function editClient(id: string, contact: string, notes: string): Promise<ClientView> {
+  const c: ClientView = await Accounts.EditClient(id, contact, notes);
+  return c;
+}
+
+/** The logins that fix the accounts needing the user: one client's, or everyone's for "". */
+export async function fixPlan(clientId = ''): Promise<FixPlan> {
+  const p: { steps: (Omit<FixStep, 'also' | 'fixes'> & { also: string[] | null; fixes: FixTarget[] | null })[] | null; accounts: number } =
+    await Accounts.FixPlan(clientId);
+  return {
+    accounts: p?.accounts ?? 0,
+    steps: (p?.steps ?? []).map((s) => ({ ...s, also: s.also ?? [], fixes: s.fixes ?? [] })),
+  };
 }
 
 export async function renameAccount(id: string, label: string): Promise<AccountView> {
@@ -360,19 +469,26 @@ function connectResult(r: App_ConnectResult): ConnectResult {
   return {
     account: accountView(r.account),
     children: (r.children ?? []).map(accountView),
+    lost: (r.lost ?? []).map(accountView),
     changes: {
       scopes_gained: c.scopes_gained ?? [],
       scopes_lost: c.scopes_lost ?? [],
+      assets_kept: c.assets_kept ?? [],
       assets_gained: c.assets_gained ?? [],
       assets_lost: c.assets_lost ?? [],
       identity_changed: !!c.identity_changed,
     },
+    also: (r.also ?? []).map(accountView),
+    not_fixed: r.not_fixed ?? [],
   };
 }
 
 type App_ConnectResult = {
   account: AccountView;
   children: AccountView[] | null;
+  lost?: AccountView[] | null;
+  also?: AccountView[] | null;
+  not_fixed?: string[] | null;
   changes: Partial<{ [K in keyof Changes]: Changes[K] | null }> | null;
 };
 
@@ -389,6 +505,15 @@ export async function connect(form: ConnectForm): Promise<ConnectResult> {
 /** Logs in again for an existing account; keeps its id, label, client and history. */
 export async function reconnect(accountId: string): Promise<ConnectResult> {
   const r: App_ConnectResult = await Connect.Reconnect(accountId);
+  return connectResult(r);
+}
+
+/**
+ * One login of a bulk fix (a FixStep): reconnects accountId and gives the
+ * same login to `also`. Rejects like reconnect; cancelConnect skips it.
+ */
+export async function fixLogin(accountId: string, also: string[]): Promise<ConnectResult> {
+  const r: App_ConnectResult = await Connect.FixLogin(accountId, also);
   return connectResult(r);
 }
 
@@ -450,6 +575,11 @@ function normalSettings(s: NotificationSettings): NotificationSettings {
   return { ...s, thresholds: s.thresholds ?? [], quiet_hours: { enabled: !!q.enabled, start: q.start ?? '', end: q.end ?? '' } };
 }
 
+/** Makes the window's native menu bar follow the page's theme. */
+export async function setWindowTheme(theme: 'light' | 'dark'): Promise<void> {
+  await Settings.SetWindowTheme(theme);
+}
+
 /** Silences an account's notifications for days (1 or 7; 0 clears). Resolves to when it ends (RFC 3339), or "". */
 export async function snooze(accountId: string, days: number): Promise<string> {
   return (await Settings.Snooze(accountId, days)) ?? '';
@@ -491,6 +621,13 @@ export function onAccountChecked(handler: (r: CheckResult) => void): () => void 
 /** Calls handler with an account id when a link or a notification asks to show that account. */
 export function onAccountFocus(handler: (accountId: string) => void): () => void {
   return on<string>('account:focus', (id) => {
+    if (typeof id === 'string' && id) handler(id);
+  });
+}
+
+/** Calls handler with a client id when a link or a grouped notification asks to fix that client's accounts. */
+export function onFixRequested(handler: (clientId: string) => void): () => void {
+  return on<string>('fix:client', (id) => {
     if (typeof id === 'string' && id) handler(id);
   });
 }

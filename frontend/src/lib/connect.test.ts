@@ -20,7 +20,7 @@ import {
 } from './connect';
 import { account, connectResult, setup } from '../test/fixtures';
 
-const none = { scopes_gained: [], scopes_lost: [], assets_gained: [], assets_lost: [], identity_changed: false };
+const none = { scopes_gained: [], scopes_lost: [], assets_kept: [], assets_gained: [], assets_lost: [], identity_changed: false };
 
 describe('setupSteps', () => {
   it('keeps each line of the guide as a step and drops blank lines', () => {
@@ -149,17 +149,19 @@ describe('deleteMessage', () => {
 });
 
 describe('reconnect', () => {
-  it('is offered for top-level accounts connected through the browser', () => {
+  it('is offered where the backend lists it: connected and imported logins, not Pages', () => {
     expect(reconnectable(account({ connected: true }))).toBe(true);
-    expect(reconnectable(account({ connected: false }))).toBe(false);
+    expect(reconnectable(account({ connected: false }))).toBe(true); // imported: the login makes it connected
     expect(reconnectable(account({ connected: true, parent_id: 'acc_login' }))).toBe(false);
+    expect(reconnectable(account({ fixes: [] }))).toBe(false);
   });
-  it('is suggested in the row when the status asks for action', () => {
+  it('is suggested in the row when the backend says the account needs the user', () => {
     for (const status of ['expiring', 'expired', 'invalid']) {
       expect(reconnectSuggested(account({ connected: true, status }))).toBe(true);
+      expect(reconnectSuggested(account({ connected: false, status }))).toBe(true);
     }
     expect(reconnectSuggested(account({ connected: true, status: 'healthy' }))).toBe(false);
-    expect(reconnectSuggested(account({ connected: false, status: 'expired' }))).toBe(false);
+    expect(reconnectSuggested(account({ connected: true, status: 'expired', parent_id: 'acc_login' }))).toBe(false);
   });
 });
 

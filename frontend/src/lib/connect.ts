@@ -165,14 +165,18 @@ export function deleteMessage(label: string, providerName: string, r: DeleteResu
   return msg;
 }
 
-/** reconnectable: only logins authorized through the browser; Pages follow their login. */
-export function reconnectable(a: Pick<AccountView, 'connected' | 'parent_id'>): boolean {
-  return a.connected && a.parent_id === '';
+/**
+ * reconnectable: the backend offers a login as the fix: for connected
+ * accounts and for imported ones (the login makes them connected). Pages
+ * follow their login instead.
+ */
+export function reconnectable(a: Pick<AccountView, 'fixes'>): boolean {
+  return a.fixes.includes('reconnect');
 }
 
 /** reconnectSuggested: a reconnectable account whose status (the backend's) asks for action. */
-export function reconnectSuggested(a: Pick<AccountView, 'connected' | 'parent_id' | 'status'>): boolean {
-  return reconnectable(a) && ['expiring', 'expired', 'invalid'].includes(a.status);
+export function reconnectSuggested(a: Pick<AccountView, 'fixes' | 'needs_attention'>): boolean {
+  return reconnectable(a) && a.needs_attention;
 }
 
 /** providerIdFrom suggests a custom provider id from its name: "Acme SSO" -> "acme-sso". */

@@ -11,6 +11,9 @@ import type {
 } from '../lib/api';
 
 export function account(over: Partial<AccountView> = {}): AccountView {
+  const status = over.status ?? 'healthy';
+  // As the backend decides them: a Page follows its login; an imported account can also take a new token.
+  const fixes = over.parent_id ? ['reconnect_login'] : over.connected ? ['reconnect'] : ['reconnect', 'replace_token'];
   return {
     id: 'acc_aaaaaaaaaaaa',
     client_id: 'cli_aaaaaaaaaaaa',
@@ -44,12 +47,14 @@ export function account(over: Partial<AccountView> = {}): AccountView {
     last_error: '',
     usage: {},
     snoozed_until: '',
+    needs_attention: ['invalid', 'expired', 'expiring'].includes(status),
+    fixes,
     ...over,
   };
 }
 
 export function group(name: string, id: string, accounts: AccountView[]): ClientGroup {
-  return { id, name, accounts: accounts.map((a) => ({ ...a, client_id: id, client_name: name })) };
+  return { id, name, contact: '', notes: '', accounts: accounts.map((a) => ({ ...a, client_id: id, client_name: name })) };
 }
 
 export function overview(groups: ClientGroup[], over: Partial<Overview> = {}): Overview {
@@ -64,8 +69,8 @@ export function overview(groups: ClientGroup[], over: Partial<Overview> = {}): O
   return {
     groups,
     providers: [
-      { id: 'facebook', name: 'Facebook' },
-      { id: 'instagram', name: 'Instagram' },
+      { id: 'facebook', name: 'Facebook', child_assets: 'Pages' },
+      { id: 'instagram', name: 'Instagram', child_assets: '' },
     ],
     keychain_problem: '',
     warnings: [],
@@ -79,6 +84,7 @@ export function setup(over: Partial<ProviderSetup> = {}): ProviderSetup {
   return {
     id: 'facebook',
     name: 'Facebook',
+    child_assets: 'Pages',
     custom: false,
     configured: false,
     missing_setup: 'client id',
@@ -113,7 +119,10 @@ export function connectResult(over: Partial<ConnectResult> = {}): ConnectResult 
     children: ['Florist', 'Gym'].map((name, i) =>
       account({ id: `acc_page${i}`, label: name, kind: 'page', parent_id: 'acc_login', connected: true }),
     ),
-    changes: { scopes_gained: [], scopes_lost: [], assets_gained: [], assets_lost: [], identity_changed: false },
+    lost: [],
+    changes: { scopes_gained: [], scopes_lost: [], assets_kept: [], assets_gained: [], assets_lost: [], identity_changed: false },
+    also: [],
+    not_fixed: [],
     ...over,
   };
 }
@@ -216,6 +225,12 @@ export function fakeBackend(ov: Overview, over: Record<string, Fn> = {}): Record
     NotificationSettings: vi.fn().mockResolvedValue(notificationSettings()),
     SaveNotificationSettings: vi.fn((s: NotificationSettings) => Promise.resolve(s)),
     Snooze: vi.fn().mockResolvedValue(''),
+    SetWindowTheme: vi.fn().mockResolvedValue(undefined),
+    ReplaceToken: vi.fn(),
+    MoveAccount: vi.fn(),
+    EditClient: vi.fn(),
+    FixPlan: vi.fn().mockResolvedValue({ steps: [], accounts: 0 }),
+    FixLogin: vi.fn(),
     ...over,
   };
   bindGo(backend);

@@ -3,6 +3,7 @@ export namespace accounts {
 	export class Changes {
 	    scopes_gained: string[];
 	    scopes_lost: string[];
+	    assets_kept: string[];
 	    assets_gained: string[];
 	    assets_lost: string[];
 	    identity_changed: boolean;
@@ -15,6 +16,7 @@ export namespace accounts {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.scopes_gained = source["scopes_gained"];
 	        this.scopes_lost = source["scopes_lost"];
+	        this.assets_kept = source["assets_kept"];
 	        this.assets_gained = source["assets_gained"];
 	        this.assets_lost = source["assets_lost"];
 	        this.identity_changed = source["identity_changed"];
@@ -36,6 +38,105 @@ export namespace accounts {
 	        this.deleted = source["deleted"];
 	    }
 	}
+	export class FixTarget {
+	    account_id: string;
+	    label: string;
+	    client_name: string;
+	    status: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new FixTarget(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.account_id = source["account_id"];
+	        this.label = source["label"];
+	        this.client_name = source["client_name"];
+	        this.status = source["status"];
+	    }
+	}
+	export class FixStep {
+	    account_id: string;
+	    also: string[];
+	    label: string;
+	    client_name: string;
+	    provider: string;
+	    provider_name: string;
+	    who: string;
+	    imported: boolean;
+	    fixes: FixTarget[];
+	    blocked: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new FixStep(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.account_id = source["account_id"];
+	        this.also = source["also"];
+	        this.label = source["label"];
+	        this.client_name = source["client_name"];
+	        this.provider = source["provider"];
+	        this.provider_name = source["provider_name"];
+	        this.who = source["who"];
+	        this.imported = source["imported"];
+	        this.fixes = this.convertValues(source["fixes"], FixTarget);
+	        this.blocked = source["blocked"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class FixPlan {
+	    steps: FixStep[];
+	    accounts: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new FixPlan(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.steps = this.convertValues(source["steps"], FixStep);
+	        this.accounts = source["accounts"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
 
 }
 
@@ -259,12 +360,17 @@ export namespace history {
 	    // Go type: time
 	    created?: any;
 	    // Go type: time
+	    monitored_from?: any;
+	    // Go type: time
+	    monitored_since?: any;
+	    // Go type: time
 	    deleted?: any;
 	    state: string;
 	    reason: string;
 	    // Go type: time
 	    deadline?: any;
 	    existed: number;
+	    monitored: number;
 	    healthy: number;
 	    broken: number;
 	    uptime_pct?: number;
@@ -286,11 +392,14 @@ export namespace history {
 	        this.provider = source["provider"];
 	        this.client_id = source["client_id"];
 	        this.created = this.convertValues(source["created"], null);
+	        this.monitored_from = this.convertValues(source["monitored_from"], null);
+	        this.monitored_since = this.convertValues(source["monitored_since"], null);
 	        this.deleted = this.convertValues(source["deleted"], null);
 	        this.state = source["state"];
 	        this.reason = source["reason"];
 	        this.deadline = this.convertValues(source["deadline"], null);
 	        this.existed = source["existed"];
+	        this.monitored = source["monitored"];
 	        this.healthy = source["healthy"];
 	        this.broken = source["broken"];
 	        this.uptime_pct = source["uptime_pct"];
@@ -422,6 +531,9 @@ export namespace history {
 	    // Go type: time
 	    by: any;
 	    status: string;
+	    broken_now: boolean;
+	    reason?: string;
+	    problem?: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new Deadline(source);
@@ -437,6 +549,9 @@ export namespace history {
 	        this.label = source["label"];
 	        this.by = this.convertValues(source["by"], null);
 	        this.status = source["status"];
+	        this.broken_now = source["broken_now"];
+	        this.reason = source["reason"];
+	        this.problem = source["problem"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -496,6 +611,8 @@ export namespace main {
 	    last_error: string;
 	    usage: Record<string, string>;
 	    snoozed_until: string;
+	    needs_attention: boolean;
+	    fixes: string[];
 	
 	    static createFrom(source: any = {}) {
 	        return new AccountView(source);
@@ -534,11 +651,15 @@ export namespace main {
 	        this.last_error = source["last_error"];
 	        this.usage = source["usage"];
 	        this.snoozed_until = source["snoozed_until"];
+	        this.needs_attention = source["needs_attention"];
+	        this.fixes = source["fixes"];
 	    }
 	}
 	export class ClientGroup {
 	    id: string;
 	    name: string;
+	    contact: string;
+	    notes: string;
 	    accounts: AccountView[];
 	
 	    static createFrom(source: any = {}) {
@@ -549,6 +670,8 @@ export namespace main {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.id = source["id"];
 	        this.name = source["name"];
+	        this.contact = source["contact"];
+	        this.notes = source["notes"];
 	        this.accounts = this.convertValues(source["accounts"], AccountView);
 	    }
 	
@@ -573,6 +696,8 @@ export namespace main {
 	export class ClientView {
 	    id: string;
 	    name: string;
+	    contact: string;
+	    notes: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new ClientView(source);
@@ -582,6 +707,8 @@ export namespace main {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.id = source["id"];
 	        this.name = source["name"];
+	        this.contact = source["contact"];
+	        this.notes = source["notes"];
 	    }
 	}
 	export class ConnectForm {
@@ -605,7 +732,10 @@ export namespace main {
 	export class ConnectResultView {
 	    account: AccountView;
 	    children: AccountView[];
+	    lost: AccountView[];
 	    changes: accounts.Changes;
+	    also: AccountView[];
+	    not_fixed: string[];
 	
 	    static createFrom(source: any = {}) {
 	        return new ConnectResultView(source);
@@ -615,7 +745,10 @@ export namespace main {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.account = this.convertValues(source["account"], AccountView);
 	        this.children = this.convertValues(source["children"], AccountView);
+	        this.lost = this.convertValues(source["lost"], AccountView);
 	        this.changes = this.convertValues(source["changes"], accounts.Changes);
+	        this.also = this.convertValues(source["also"], AccountView);
+	        this.not_fixed = source["not_fixed"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -796,6 +929,7 @@ export namespace main {
 	    access_token: string;
 	    refresh_token: string;
 	    expires_at: string;
+	    replace: boolean;
 	
 	    static createFrom(source: any = {}) {
 	        return new ImportForm(source);
@@ -809,7 +943,40 @@ export namespace main {
 	        this.access_token = source["access_token"];
 	        this.refresh_token = source["refresh_token"];
 	        this.expires_at = source["expires_at"];
+	        this.replace = source["replace"];
 	    }
+	}
+	export class ImportResult {
+	    account?: AccountView;
+	    duplicate?: AccountView;
+	
+	    static createFrom(source: any = {}) {
+	        return new ImportResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.account = this.convertValues(source["account"], AccountView);
+	        this.duplicate = this.convertValues(source["duplicate"], AccountView);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
 	export class StatusCounts {
 	    total: number;
@@ -836,6 +1003,7 @@ export namespace main {
 	export class ProviderView {
 	    id: string;
 	    name: string;
+	    child_assets: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new ProviderView(source);
@@ -845,6 +1013,7 @@ export namespace main {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.id = source["id"];
 	        this.name = source["name"];
+	        this.child_assets = source["child_assets"];
 	    }
 	}
 	export class Overview {
@@ -904,6 +1073,7 @@ export namespace main {
 	export class ProviderSetup {
 	    id: string;
 	    name: string;
+	    child_assets: string;
 	    custom: boolean;
 	    configured: boolean;
 	    missing_setup: string;
@@ -923,6 +1093,7 @@ export namespace main {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.id = source["id"];
 	        this.name = source["name"];
+	        this.child_assets = source["child_assets"];
 	        this.custom = source["custom"];
 	        this.configured = source["configured"];
 	        this.missing_setup = source["missing_setup"];
@@ -955,6 +1126,23 @@ export namespace main {
 	}
 	
 	
+	
+	export class TokenForm {
+	    access_token: string;
+	    refresh_token: string;
+	    expires_at: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new TokenForm(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.access_token = source["access_token"];
+	        this.refresh_token = source["refresh_token"];
+	        this.expires_at = source["expires_at"];
+	    }
+	}
 
 }
 

@@ -13,7 +13,13 @@ export function DeleteAccount(arg1:string):Promise<accounts.DeleteResult>;
 
 export function DeleteClient(arg1:string):Promise<void>;
 
-export function ImportAccount(arg1:main.ImportForm):Promise<main.AccountView>;
+export function EditClient(arg1:string,arg2:string,arg3:string):Promise<main.ClientView>;
+
+export function FixPlan(arg1:string):Promise<accounts.FixPlan>;
+
+export function ImportAccount(arg1:main.ImportForm):Promise<main.ImportResult>;
+
+export function MoveAccount(arg1:string,arg2:string):Promise<main.AccountView>;
 
 export function Overview():Promise<main.Overview>;
 
@@ -22,5 +28,7 @@ export function ProviderSetups():Promise<Array<main.ProviderSetup>>;
 export function RenameAccount(arg1:string,arg2:string):Promise<main.AccountView>;
 
 export function RenameClient(arg1:string,arg2:string):Promise<main.ClientView>;
+
+export function ReplaceToken(arg1:string,arg2:main.TokenForm):Promise<main.AccountView>;
 
 export function SetProviderCredentials(arg1:string,arg2:string,arg3:string):Promise<void>;

@@ -22,8 +22,20 @@ export function DeleteClient(arg1) {
   return window['go']['main']['AccountsService']['DeleteClient'](arg1);
 }
 
+export function EditClient(arg1, arg2, arg3) {
+  return window['go']['main']['AccountsService']['EditClient'](arg1, arg2, arg3);
+}
+
+export function FixPlan(arg1) {
+  return window['go']['main']['AccountsService']['FixPlan'](arg1);
+}
+
 export function ImportAccount(arg1) {
   return window['go']['main']['AccountsService']['ImportAccount'](arg1);
+}
+
+export function MoveAccount(arg1, arg2) {
+  return window['go']['main']['AccountsService']['MoveAccount'](arg1, arg2);
 }
 
 export function Overview() {
@@ -40,6 +52,10 @@ export function RenameAccount(arg1, arg2) {
 
 export function RenameClient(arg1, arg2) {
   return window['go']['main']['AccountsService']['RenameClient'](arg1, arg2);
+}
+
+export function ReplaceToken(arg1, arg2) {
+  return window['go']['main']['AccountsService']['ReplaceToken'](arg1, arg2);
 }
 
 export function SetProviderCredentials(arg1, arg2, arg3) {

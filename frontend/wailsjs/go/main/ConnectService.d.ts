@@ -8,4 +8,6 @@ export function CancelConnect():Promise<void>;
 
 export function Connect(arg1:main.ConnectForm):Promise<main.ConnectResultView>;
 
+export function FixLogin(arg1:string,arg2:Array<string>):Promise<main.ConnectResultView>;
+
 export function Reconnect(arg1:string):Promise<main.ConnectResultView>;

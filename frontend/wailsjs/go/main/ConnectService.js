@@ -14,6 +14,10 @@ export function Connect(arg1) {
   return window['go']['main']['ConnectService']['Connect'](arg1);
 }
 
+export function FixLogin(arg1, arg2) {
+  return window['go']['main']['ConnectService']['FixLogin'](arg1, arg2);
+}
+
 export function Reconnect(arg1) {
   return window['go']['main']['ConnectService']['Reconnect'](arg1);
 }

@@ -6,4 +6,6 @@ export function NotificationSettings():Promise<backend.Settings>;
 
 export function SaveNotificationSettings(arg1:backend.Settings):Promise<backend.Settings>;
 
+export function SetWindowTheme(arg1:string):Promise<void>;
+
 export function Snooze(arg1:string,arg2:number):Promise<string>;

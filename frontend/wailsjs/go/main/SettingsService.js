@@ -10,6 +10,10 @@ export function SaveNotificationSettings(arg1) {
   return window['go']['main']['SettingsService']['SaveNotificationSettings'](arg1);
 }
 
+export function SetWindowTheme(arg1) {
+  return window['go']['main']['SettingsService']['SetWindowTheme'](arg1);
+}
+
 export function Snooze(arg1, arg2) {
   return window['go']['main']['SettingsService']['Snooze'](arg1, arg2);
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/tokenwarden/tokenwarden/backend"
@@ -93,6 +94,11 @@ type notifications struct {
 	svc      *accounts.Service
 	notifier *notify.Notifier
 	burst    notify.Debouncer
+
+	// held is set from the launch until every account due for a check at
+	// launchAt has been checked.
+	held     atomic.Bool
+	launchAt time.Time
 }
 
 func newNotifications(ctx func() context.Context, svc *accounts.Service, notifier *notify.Notifier) *notifications {
@@ -118,6 +124,48 @@ func (n *notifications) soon() {
 	}
 }
 
+// holdForLaunch keeps the launch's notifications back until its checks are
+// over, maxWait at the latest, so that a launch raises one round: not one
+// for what is known at once and another for what the checks then find.
+// What was notified before the launch is never notified again.
+func (n *notifications) holdForLaunch(ctx context.Context, at time.Time, maxWait time.Duration) {
+	n.launchAt = at
+	n.held.Store(true)
+	time.AfterFunc(maxWait, n.release)
+	n.checked(ctx)
+}
+
+// checked follows a finished check: notifications soon, or, while the
+// launch holds them, once no account due at launch is left unchecked.
+func (n *notifications) checked(ctx context.Context) {
+	if n == nil {
+		return
+	}
+	if !n.held.Load() {
+		n.soon()
+		return
+	}
+	left := 0
+	err := n.svc.Store.View(ctx, func(tx backend.Tx) error {
+		all, err := tx.Accounts(backend.AccountFilter{})
+		for _, a := range all {
+			if a.NextCheckAt == nil || !a.NextCheckAt.After(n.launchAt) {
+				left++
+			}
+		}
+		return err
+	})
+	if err != nil || left == 0 {
+		n.release()
+	}
+}
+
+func (n *notifications) release() {
+	if n.held.CompareAndSwap(true, false) {
+		n.soon()
+	}
+}
+
 // App is the window's life: what happens at start, when the page is ready,
 // on a second launch, a link or a notification click, and at quit. Of it
 // only HandleLink is bound; the frontend calls the services.
@@ -128,9 +176,14 @@ type App struct {
 	history       *history.Service
 	notifications *notifications
 	connect       *ConnectService
+	checks        *ChecksService
+	status        *statusArea
 	// pendingLink is a deep link the app was started with, acted on once the
 	// window is ready.
 	pendingLink string
+	// background starts the checks, notifications and tray once, however
+	// often the page loads.
+	background sync.Once
 }
 
 // Events for links and notification clicks.
@@ -140,8 +193,9 @@ const (
 	// EventConnectFinished reports a reconnect the backend started itself
 	// (from a link or a notification), with its result or error message.
 	EventConnectFinished = "connect:finished"
-	// EventFixClient asks the window to fix a client's accounts, one login
-	// after another.
+	// EventFixClient asks the window to fix a client's accounts (every
+	// account that needs the user when the client id is ""), one login after
+	// another: a notification's Fix button, a tokenwarden://fix link.
 	EventFixClient = "fix:client"
 	// EventAccountChecked carries a monitor.Result after any check.
 	EventAccountChecked = "account:checked"
@@ -166,6 +220,7 @@ func (a *App) shutdown() {
 	if a.notifications != nil {
 		a.notifications.burst.Stop()
 	}
+	a.status.stop()
 	if a.stop != nil {
 		a.stop()
 	}
@@ -177,31 +232,32 @@ func (a *App) shutdown() {
 }
 
 // setupNotifications prefers the platform's own notifications, which carry
-// the Reconnect button, and falls back to beeep when they are refused.
+// the buttons, and keeps the command line's (no buttons) when they are
+// refused or fail.
 func (a *App) setupNotifications() {
 	native, err := a.desktop.Notifications(a.notificationResponse)
 	if err != nil {
-		log.Printf("native notifications unavailable (%v); using beeep", err)
+		log.Printf("notifications with buttons unavailable (%v); notifying without", err)
 		return
 	}
-	a.notifications.notifier.Sender = notify.Fallback{Primary: native, Secondary: notify.BeeepSender{}}
+	a.notifications.notifier.Sender = notify.Fallback{Primary: native, Secondary: a.notifications.notifier.Sender}
 }
 
 // notificationResponse acts on a click. The data comes from outside the app
 // (any process on the session bus can fake a click), so it is checked
 // strictly: anything malformed opens nothing and is logged.
 func (a *App) notificationResponse(actionID string, userInfo map[string]any) {
-	action, id, err := notify.ParseResponse(actionID, userInfo)
+	link, primary, err := notify.ParseResponse(actionID, userInfo)
 	if err != nil {
 		log.Printf("ignored a notification response: %v", err)
 		return
 	}
-	log.Printf("notification: %s %s", action, id)
-	if err := a.notifications.notifier.RecordAction(a.ctx, id, action); err != nil {
-		log.Printf("notification response for %s: %v", id, err)
+	log.Printf("notification: %s", link)
+	if err := a.notifications.notifier.RecordAction(a.ctx, primary, link.Action); err != nil {
+		log.Printf("notification response for %s: %v", primary, err)
 		return
 	}
-	_ = a.act(action, id)
+	_ = a.act(link)
 }
 
 // domReady acts on a link the app was started with, now that the window can
@@ -216,16 +272,23 @@ func (a *App) domReady() {
 	if a.monitor == nil {
 		return
 	}
+	a.background.Do(a.startBackground)
+}
+
+// startBackground starts the checks, the tray and the notifications; the
+// launch's notifications wait for its checks (holdForLaunch).
+func (a *App) startBackground() {
 	if err := lock.HoldWindow(a.ctx, a.dataDir); err != nil {
 		log.Printf("another window seems to run on this data folder: %v", err)
 	}
+	a.status.start(a.trayActions())
 	go a.history.PruneDaily(a.ctx, log.Printf)
+	a.notifications.holdForLaunch(a.ctx, a.now(), 2*time.Minute)
 	go func() {
 		if err := a.monitor.Run(a.ctx); err != nil && a.ctx.Err() == nil {
 			log.Printf("monitor stopped: %v", err)
 		}
 	}()
-	a.notifications.now(a.ctx)
 }
 
 // checked tells the window about a finished check and raises notifications
@@ -234,40 +297,40 @@ func (a *App) checked(r *monitor.Result) {
 	if a.desktop != nil {
 		a.desktop.Emit(EventAccountChecked, r)
 	}
-	a.notifications.soon()
+	a.notifications.checked(a.ctx)
+	a.status.changed()
 }
 
 // secondInstance runs when the binary is launched again: it brings this
 // window forward and hands it the link the new launch carried, if any.
 func (a *App) secondInstance(args []string) {
-	if a.desktop == nil {
-		return
+	if a.desktop == nil || startsHidden(args) {
+		return // a login item started again leaves the window as it is
 	}
 	a.desktop.Show()
+	log.Printf("second launch: brought the window forward")
 	if link := deeplink.Find(args); link != "" {
 		_ = a.HandleLink(link)
 	}
 }
 
 // HandleLink acts on a tokenwarden:// link: open shows the account,
-// reconnect starts its login. Anything malformed is logged and ignored. It
-// is bound so that a test can deliver a link as the OS would.
+// reconnect starts its login, fix offers to fix a client's accounts (or
+// every one that needs the user). Anything malformed is logged and
+// ignored. It is bound so that a test can deliver a link as the OS would.
 func (a *App) HandleLink(raw string) error {
 	l, err := deeplink.Parse(raw)
 	if err != nil {
 		log.Printf("%v", backend.ErrorMessage(err))
 		return a.userError(err)
 	}
-	if l.Action == deeplink.ActionFix {
-		log.Printf("link: fix %s", l.ClientID)
-		return a.fix(l.ClientID)
-	}
-	log.Printf("link: %s %s", l.Action, l.AccountID)
-	return a.act(l.Action, l.AccountID)
+	log.Printf("link: %s %s", l.Action, l.AccountID+l.ClientID)
+	return a.act(l)
 }
 
 // fix brings the window forward with the bulk fix of a client's accounts
-// (a grouped notification's action); the window runs it, login by login.
+// (every client's when clientID is ""): a grouped notification's or the
+// digest's action; the window runs it, login by login.
 func (a *App) fix(clientID string) error {
 	if a.svc == nil {
 		return a.closed()
@@ -281,18 +344,24 @@ func (a *App) fix(clientID string) error {
 	return nil
 }
 
-// act opens or reconnects an account on behalf of a link or a notification.
-func (a *App) act(action, accountID string) error {
+// act follows a link on behalf of the OS, a notification or the tray: it
+// brings the window forward on the account or client, after checking that
+// it exists.
+func (a *App) act(l deeplink.Link) error {
 	if a.svc == nil {
 		return a.closed()
 	}
+	if l.Action == deeplink.ActionFix {
+		return a.fix(l.ClientID)
+	}
+	accountID := l.AccountID
 	if _, err := a.svc.Entry(a.ctx, accountID); err != nil {
-		log.Printf("ignored %s for %s: %s", action, accountID, backend.ErrorMessage(err))
+		log.Printf("ignored %s for %s: %s", l.Action, accountID, backend.ErrorMessage(err))
 		return a.userError(err)
 	}
 	a.desktop.Show()
 	a.desktop.Emit(EventFocusAccount, accountID)
-	if action == deeplink.ActionReconnect {
+	if l.Action == deeplink.ActionReconnect {
 		go func() {
 			res, err := a.connect.Reconnect(accountID)
 			out := map[string]any{"account_id": accountID}

@@ -22,6 +22,8 @@ type fakeDesktop struct {
 	shown  int
 	opened []string
 	events []string
+	// sender, when set, stands for the platform's notifications.
+	sender notify.Sender
 }
 
 func (d *fakeDesktop) OpenURL(u string) error {
@@ -40,8 +42,11 @@ func (d *fakeDesktop) Emit(name string, _ ...any) {
 func (d *fakeDesktop) Show() { d.mu.Lock(); d.shown++; d.mu.Unlock() }
 func (d *fakeDesktop) Quit() {}
 func (d *fakeDesktop) Hide() {}
-func (d *fakeDesktop) Notifications(func(string, map[string]any)) (notify.Sender, error) {
-	return nil, errors.New("no notifications in tests")
+func (d *fakeDesktop) Notifications(notify.ResponseFunc) (notify.Sender, error) {
+	if d.sender == nil {
+		return nil, errors.New("no notifications in tests")
+	}
+	return d.sender, nil
 }
 
 // newTestWindow wires the services as main.go does, over a fresh data
@@ -109,5 +114,28 @@ func TestSecondInstanceBringsWindowForward(t *testing.T) {
 	app.secondInstance([]string{"tokenwarden://open/acc_nosuchaccnt"})
 	if d.shown != 2 || len(d.events) != 0 {
 		t.Errorf("second launch with an unknown account: shown %d, events %v", d.shown, d.events)
+	}
+	app.secondInstance([]string{"--hidden"})
+	if d.shown != 2 {
+		t.Errorf("the login item started again showed the window")
+	}
+}
+
+// TestFixLink: a fix link (a notification's Fix button) brings the window
+// forward and asks it to offer the fixing, for a client that exists or for
+// everyone; an unknown client does nothing.
+func TestFixLink(t *testing.T) {
+	app, d, svc := newTestApp(t)
+	c, _ := svc.AddClient(context.Background(), "Acme")
+	if err := app.HandleLink("tokenwarden://fix/cli_nosuchclint"); err == nil || d.shown != 0 || len(d.events) != 0 {
+		t.Fatalf("unknown client: %v, shown %d, events %v", err, d.shown, d.events)
+	}
+	for i, link := range []string{"tokenwarden://fix/" + c.ID, "tokenwarden://fix/all"} {
+		if err := app.HandleLink(link); err != nil {
+			t.Fatal(err)
+		}
+		if d.shown != i+1 || len(d.events) != i+1 || d.events[i] != EventFixClient {
+			t.Errorf("%s: shown %d, events %v", link, d.shown, d.events)
+		}
 	}
 }

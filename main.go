@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/wailsapp/wails/v2"
@@ -30,6 +31,7 @@ import (
 	"github.com/tokenwarden/tokenwarden/backend/monitor"
 	"github.com/tokenwarden/tokenwarden/backend/notify"
 	"github.com/tokenwarden/tokenwarden/backend/sqlite"
+	"github.com/tokenwarden/tokenwarden/backend/tray"
 	"github.com/tokenwarden/tokenwarden/backend/wire"
 )
 
@@ -115,7 +117,7 @@ func runCLI(dataDir string, args []string) int {
 			}
 			// The window notifies with its Reconnect button when it runs.
 			return lock.UnlessWindow(ctx, dataDir, func() error {
-				_, err := svc.Notify(ctx, &notify.Notifier{Store: db, Sender: notify.BeeepSender{}})
+				_, err := svc.Notify(ctx, &notify.Notifier{Store: db, Sender: notify.CommandLineSender(tray.Icon)})
 				return err
 			})
 		},
@@ -159,17 +161,19 @@ func newWindow(dataDir string, svc *accounts.Service, db *sqlite.DB, warnings []
 	w.checks = &ChecksService{shell: sh}
 	w.history = &HistoryService{shell: sh}
 	w.settings = &SettingsService{shell: sh}
-	w.app.connect = w.connect
+	w.app.connect, w.app.checks = w.connect, w.checks
 	if db == nil {
 		return w
 	}
 	sh.now = svc.Now
+	w.app.status = newStatusArea(func() context.Context { return sh.ctx }, svc)
+	svc.Store = watchedStore{Store: svc.Store, changed: w.app.status.changed}
 	mon := wire.Monitor(svc)
 	mon.OnResult = w.app.checked
 	setShutdownHooks(mon)
 	hist := history.New(db, svc.Providers, db)
 	hist.Now = svc.Now
-	notifier := &notify.Notifier{Store: db, Sender: notify.BeeepSender{}, Now: svc.Now}
+	notifier := &notify.Notifier{Store: db, Sender: notify.CommandLineSender(tray.Icon), Now: svc.Now}
 	notes := newNotifications(func() context.Context { return sh.ctx }, svc, notifier)
 
 	w.app.svc, w.app.monitor, w.app.history, w.app.notifications = svc, mon, hist, notes
@@ -186,7 +190,36 @@ func (w *window) bound() []any {
 	return []any{w.app, w.accounts, w.connect, w.checks, w.history, w.settings}
 }
 
+// startsHidden reports whether this is the login item's launch.
+func startsHidden(args []string) bool { return len(args) == 1 && args[0] == autostart.HiddenFlag }
+
+// alreadyRunning is what a second launch says before it exits 0.
+const alreadyRunning = "Tokenwarden is already running; brought its window forward"
+
 func runWindow(dataDir string, args []string) int {
+	// The window is named after the data folder's keychain id; make sure
+	// the folder has one first, so the first launch and a later one agree.
+	if err := os.MkdirAll(dataDir, 0o700); err == nil {
+		_, _ = keychain.Open(dataDir)
+	}
+	var running atomic.Pointer[App]
+	handedOver, singleInstance, err := claimWindow(dataDir, args, func(args []string) {
+		if a := running.Load(); a != nil {
+			a.secondInstance(args)
+		}
+	})
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "error: %v\n", err)
+		return cli.ExitError
+	}
+	if handedOver {
+		if startsHidden(args) {
+			fmt.Println("Tokenwarden is already running")
+		} else {
+			fmt.Println(alreadyRunning)
+		}
+		return cli.ExitOK
+	}
 	svc, db, warnings, openErr := wire.Open(dataDir)
 	if db != nil {
 		defer db.Close()
@@ -194,13 +227,14 @@ func runWindow(dataDir string, args []string) int {
 	w := newWindow(dataDir, svc, db, warnings, openErr)
 	app := w.app
 	app.pendingLink = deeplink.Find(args)
+	running.Store(app)
 
 	appMenu := menu.NewMenu()
 	file := appMenu.AddSubmenu("Tokenwarden")
 	file.AddText("Close window", keys.CmdOrCtrl("w"), func(*menu.CallbackData) { app.hide() })
 	file.AddSeparator()
 	file.AddText("Quit", keys.CmdOrCtrl("q"), func(*menu.CallbackData) { app.quit() })
-	err := wails.Run(&options.App{
+	err = wails.Run(&options.App{
 		Title:            "Tokenwarden",
 		Width:            1200,
 		Height:           800,
@@ -211,18 +245,14 @@ func runWindow(dataDir string, args []string) int {
 		Menu:             appMenu,
 		// Closing the window keeps checks running; Quit in the menu ends the app.
 		HideWindowOnClose: true,
-		StartHidden:       len(args) == 1 && args[0] == autostart.HiddenFlag,
+		StartHidden:       startsHidden(args),
 		OnStartup:         func(ctx context.Context) { app.startup(ctx, wailsDesktop{ctx: ctx}); watchEnd(ctx, app.quit) },
 		OnDomReady:        func(context.Context) { app.domReady() },
 		OnShutdown:        func(context.Context) { app.shutdown() },
 		Bind:              w.bound(),
-		SingleInstanceLock: &options.SingleInstanceLock{
-			// One instance per data folder: a second launch with the same
-			// data hands its link to the running window and exits.
-			UniqueId:               "app.tokenwarden." + keychain.InstanceID(dataDir),
-			OnSecondInstanceLaunch: func(d options.SecondInstanceData) { app.secondInstance(d.Args) },
-		},
-		Linux: &linux.Options{ProgramName: "tokenwarden"},
+		// One window per data folder: a second launch hands its link over.
+		SingleInstanceLock: singleInstance,
+		Linux:              &linux.Options{ProgramName: "tokenwarden"},
 	})
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "error: %v\n", err)

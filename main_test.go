@@ -197,8 +197,10 @@ func TestKillDuringImport(t *testing.T) {
 	printed := map[string]string{} // id an import printed -> its token
 	tokens := map[string]bool{}
 	// Each import's stdout (its id) and stderr, kept apart.
+	// Each round its own label: the same label again would be refused as a
+	// duplicate of the account the last round made.
 	importCmd := func(token string) (*exec.Cmd, *bytes.Buffer) {
-		cmd := exec.Command(os.Args[0], "--data-dir", dir, "account", "import", "--client", "Acme", "--provider", "x", "--label", "Round")
+		cmd := exec.Command(os.Args[0], "--data-dir", dir, "account", "import", "--client", "Acme", "--provider", "x", "--label", "Round "+token)
 		cmd.Env = append(os.Environ(), "TOKENWARDEN_TEST_AS_MAIN=1")
 		cmd.Stdin = strings.NewReader(token + "\n")
 		var out bytes.Buffer

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"log"
 	"os"
 
 	"github.com/wailsapp/wails/v2/pkg/runtime"
@@ -24,10 +23,11 @@ type desktop interface {
 	Quit()
 	// Hide hides the window; the app keeps running.
 	Hide()
-	// Notifications sets up native notifications with a Reconnect action and
-	// returns their sender; onResponse gets each click. An error means the
-	// platform refused (e.g. an unsigned macOS build) and beeep must serve.
-	Notifications(onResponse func(actionID string, userInfo map[string]any)) (notify.Sender, error)
+	// Notifications sets up the platform's notifications with buttons and
+	// returns their sender; onResponse gets each click, for
+	// notify.ParseResponse. An error means the platform refused (no
+	// notification service, an unsigned macOS build).
+	Notifications(onResponse notify.ResponseFunc) (notify.Sender, error)
 }
 
 type wailsDesktop struct{ ctx context.Context }
@@ -53,24 +53,3 @@ func (w wailsDesktop) Show() {
 func (w wailsDesktop) Quit() { runtime.Quit(w.ctx) }
 
 func (w wailsDesktop) Hide() { runtime.WindowHide(w.ctx) }
-
-func (w wailsDesktop) Notifications(onResponse func(string, map[string]any)) (notify.Sender, error) {
-	if err := runtime.InitializeNotifications(w.ctx); err != nil {
-		return nil, err
-	}
-	if err := runtime.RegisterNotificationCategory(w.ctx, runtime.NotificationCategory{ID: notify.CategoryID,
-		Actions: []runtime.NotificationAction{{ID: notify.ActionIDReconnect, Title: notify.ActionTitleReconnect}}}); err != nil {
-		return nil, err
-	}
-	runtime.OnNotificationResponse(w.ctx, func(r runtime.NotificationResult) {
-		if r.Error != nil {
-			log.Printf("notification response: %v", r.Error)
-			return
-		}
-		onResponse(r.Response.ActionIdentifier, r.Response.UserInfo)
-	})
-	return notify.SenderFunc(func(_ context.Context, n notify.Notification) error {
-		return runtime.SendNotificationWithActions(w.ctx, runtime.NotificationOptions{
-			ID: n.ID, Title: n.Title, Body: n.Body, CategoryID: notify.CategoryID, Data: notify.ActionData(n)})
-	}), nil
-}

@@ -106,25 +106,6 @@ func mustOverview(t *testing.T, s *AccountsService) *Overview {
 	return ov
 }
 
-func TestFixLink(t *testing.T) {
-	app, d, svc := newTestApp(t)
-	c, _ := svc.AddClient(context.Background(), "Acme")
-	for _, bad := range []string{"tokenwarden://fix/cli_nosuchclient", "tokenwarden://fix/" + strings.Replace(c.ID, "cli_", "acc_", 1)} {
-		if err := app.HandleLink(bad); err == nil {
-			t.Errorf("HandleLink(%q) succeeded", bad)
-		}
-	}
-	if d.shown != 0 || len(d.events) != 0 {
-		t.Fatalf("bad fix links acted: shown %d, events %v", d.shown, d.events)
-	}
-	if err := app.HandleLink("tokenwarden://fix/" + c.ID); err != nil {
-		t.Fatal(err)
-	}
-	if d.shown != 1 || len(d.events) != 1 || d.events[0] != EventFixClient {
-		t.Errorf("fix link: shown %d, events %v", d.shown, d.events)
-	}
-}
-
 func TestProviderSetupsReadyFirst(t *testing.T) {
 	w, _, _ := newTestWindow(t)
 	before, err := w.accounts.ProviderSetups()

@@ -1,17 +1,17 @@
 // Package deeplink parses tokenwarden:// links, which notifications, the OS
-// and other programs use to ask the app to open or reconnect an account.
+// and other programs use to ask the app to open, reconnect or fix accounts.
 // Links come from outside the app, so parsing is strict: anything but the
 // exact forms below is refused with a message and does nothing.
 //
-//	tokenwarden://open/ACCOUNT_ID
-//	tokenwarden://reconnect/ACCOUNT_ID
-//	tokenwarden://fix/CLIENT_ID     (every account of the client that needs the user)
+//	tokenwarden://open/ACCOUNT_ID       show the account
+//	tokenwarden://reconnect/ACCOUNT_ID  start its login
+//	tokenwarden://fix/CLIENT_ID         offer to fix that client's accounts that need the user
+//	tokenwarden://fix/all               offer to fix every account that needs the user
 package deeplink
 
 import (
 	"fmt"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/tokenwarden/tokenwarden/backend"
 )
@@ -26,16 +26,39 @@ const (
 	ActionFix       = "fix"
 )
 
-// Link is a parsed deep link.
+// fixAll is the target of a fix link about every client.
+const fixAll = "all"
+
+// Link is a parsed deep link: AccountID for open and reconnect, ClientID for
+// fix ("" when it is about every client).
 type Link struct {
 	Action    string
 	AccountID string
-	// ClientID is set instead of AccountID for ActionFix.
-	ClientID string
+	ClientID  string
 }
 
+// String is the link as Parse reads it.
+func (l Link) String() string {
+	target := l.AccountID
+	if l.Action == ActionFix {
+		target = l.ClientID
+		if target == "" {
+			target = fixAll
+		}
+	}
+	return Scheme + "://" + l.Action + "/" + target
+}
+
+// Open, Reconnect, Fix and FixAll make the links.
+func Open(accountID string) string { return Link{Action: ActionOpen, AccountID: accountID}.String() }
+func Reconnect(accountID string) string {
+	return Link{Action: ActionReconnect, AccountID: accountID}.String()
+}
+func Fix(clientID string) string { return Link{Action: ActionFix, ClientID: clientID}.String() }
+func FixAll() string             { return Link{Action: ActionFix}.String() }
+
 // Parse reads a link. It accepts only the scheme, a known action and a
-// well-formed account id: no query, fragment, port, user or extra path.
+// well-formed id: no query, fragment, port, user or extra path.
 func Parse(raw string) (Link, error) {
 	bad := func(why string) (Link, error) {
 		return Link{}, backend.Errorf(backend.EINVALID, "Ignored the link %q: %s.", clip(raw), why).
@@ -52,19 +75,22 @@ func Parse(raw string) (Link, error) {
 	if !ok {
 		return bad("it names no account")
 	}
-	if action == ActionFix {
+	switch action {
+	case ActionOpen, ActionReconnect:
+		if !backend.ValidID("acc", id) {
+			return bad("the account id is not valid")
+		}
+		return Link{Action: action, AccountID: id}, nil
+	case ActionFix:
+		if id == fixAll {
+			return Link{Action: action}, nil
+		}
 		if !backend.ValidID("cli", id) {
 			return bad("the client id is not valid")
 		}
 		return Link{Action: action, ClientID: id}, nil
 	}
-	if action != ActionOpen && action != ActionReconnect {
-		return bad(fmt.Sprintf("%q is not an action (use open, reconnect or fix)", clip(action)))
-	}
-	if !backend.ValidID("acc", id) {
-		return bad("the account id is not valid")
-	}
-	return Link{Action: action, AccountID: id}, nil
+	return bad(fmt.Sprintf("%q is not an action (use open, reconnect or fix)", clip(action)))
 }
 
 // Find returns the first argument that looks like a link (the OS passes it
@@ -85,17 +111,10 @@ func cutPrefixFold(s, prefix string) (string, bool) {
 	return s, false
 }
 
-// clip shortens s for a message to at most clipLength bytes, cutting
-// before a character, never inside one.
+// clip shortens a link for a message, on a character boundary.
 func clip(s string) string {
-	if len(s) <= clipLength {
-		return s
+	if r := []rune(s); len(r) > 60 {
+		return string(r[:60]) + "…"
 	}
-	cut := clipLength
-	for i := 1; i < utf8.UTFMax && !utf8.RuneStart(s[cut]); i++ {
-		cut--
-	}
-	return s[:cut] + "…"
+	return s
 }
-
-const clipLength = 60

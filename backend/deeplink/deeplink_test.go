@@ -9,7 +9,7 @@ import (
 )
 
 func TestParse(t *testing.T) {
-	const id = "acc_abcdefghjkmn"
+	const id, client = "acc_abcdefghjkmn", "cli_abcdefghjkmn"
 	for _, tc := range []struct {
 		in   string
 		want Link
@@ -18,10 +18,13 @@ func TestParse(t *testing.T) {
 		{"tokenwarden://reconnect/" + id, Link{Action: ActionReconnect, AccountID: id}, true},
 		{"tokenwarden://open/" + id, Link{Action: ActionOpen, AccountID: id}, true},
 		{"TokenWarden://open/" + id, Link{Action: ActionOpen, AccountID: id}, true},
-		{"tokenwarden://fix/cli_abcdefghjkmn", Link{Action: ActionFix, ClientID: "cli_abcdefghjkmn"}, true},
-		{"tokenwarden://fix/" + id, Link{}, false}, // an account id where a client's belongs
-		{"tokenwarden://fix/cli_abcdefghjkmn/x", Link{}, false},
-		{"tokenwarden://open/cli_abcdefghjkmn", Link{}, false},
+		{"tokenwarden://fix/" + client, Link{Action: ActionFix, ClientID: client}, true},
+		{"tokenwarden://fix/all", Link{Action: ActionFix}, true},
+		{"tokenwarden://fix/" + id, Link{}, false},
+		{"tokenwarden://open/" + client, Link{}, false},
+		{"tokenwarden://fix/ALL", Link{}, false},
+		{"tokenwarden://fix/", Link{}, false},
+		{"tokenwarden://fix/" + client + "/x", Link{}, false},
 		{"tokenwarden://delete/" + id, Link{}, false},
 		{"tokenwarden://reconnect/" + id + "/", Link{}, false},
 		{"tokenwarden://reconnect/" + id + "?x=1", Link{}, false},
@@ -56,21 +59,25 @@ func TestFind(t *testing.T) {
 	}
 }
 
-func TestClipKeepsCharactersWhole(t *testing.T) {
-	for _, s := range []string{strings.Repeat("é", 40), strings.Repeat("日", 30), "x" + strings.Repeat("😀", 20), strings.Repeat("a", 59) + "€€"} {
-		for n := 0; n <= len(s); n++ {
-			got := clip(s[:n])
-			if !utf8.ValidString(got) && utf8.ValidString(s[:n]) {
-				t.Errorf("clip(%q) = %q cuts a character", s[:n], got)
-			}
-			if len(strings.TrimSuffix(got, "…")) > clipLength {
-				t.Errorf("clip(%q) is %d bytes long", s[:n], len(got))
-			}
+// TestLinksRoundTrip: every link the app makes reads back as made.
+func TestLinksRoundTrip(t *testing.T) {
+	for _, raw := range []string{Open("acc_abcdefghjkmn"), Reconnect("acc_abcdefghjkmn"), Fix("cli_abcdefghjkmn"), FixAll()} {
+		l, err := Parse(raw)
+		if err != nil || l.String() != raw {
+			t.Errorf("Parse(%q) = %+v, %v", raw, l, err)
 		}
 	}
-	// The message about a long link with non-ASCII text shows no byte escapes.
-	_, err := Parse("tokenwarden://x" + strings.Repeat("é", 60))
-	if msg := backend.ErrorMessage(err); err == nil || strings.Contains(msg, `\x`) {
-		t.Errorf("Parse error = %q", msg)
+}
+
+// TestParseClipsOnCharacters: a long link in a message is cut between
+// characters, never inside one.
+func TestParseClipsOnCharacters(t *testing.T) {
+	_, err := Parse("tokenwarden://" + strings.Repeat("é", 90))
+	if err == nil {
+		t.Fatal("accepted")
+	}
+	msg := backend.ErrorMessage(err)
+	if !utf8.ValidString(msg) || !strings.Contains(msg, strings.Repeat("é", 46)+"…") {
+		t.Errorf("message %q", msg)
 	}
 }

@@ -1,131 +1,102 @@
 package notify
 
 import (
-	"fmt"
-
 	"github.com/tokenwarden/tokenwarden/backend"
 	"github.com/tokenwarden/tokenwarden/backend/deeplink"
 )
 
-// What the window's notification sender (Wails runtime) needs. It registers
-// the category once, sends with CategoryID and ActionData, and hands each
-// response to ParseResponse.
+// The actions a notification offers. Each sender shows them with its own
+// means (freedesktop action keys on Linux, Wails categories elsewhere) and
+// reports a click as one of these ids with ActionData, which ParseResponse
+// reads back.
 const (
-	// CategoryID is the notification category with the Reconnect button.
-	CategoryID = "tokenwarden-reconnect"
-	// ActionIDReconnect is the button that starts the account's reconnect.
+	// ActionIDDefault is a click on the notification itself: it opens the
+	// window on the most urgent account, never starts anything (on some
+	// daemons a dismissal reads the same). Wails reports it by this name.
+	ActionIDDefault = "DEFAULT_ACTION"
+	// ActionIDReconnect starts the account's login.
 	ActionIDReconnect    = "RECONNECT"
 	ActionTitleReconnect = "Reconnect"
-	// ActionIDDefault is what Wails reports for a click on the notification
-	// itself. On Linux a dismissal reads the same, so it only opens the
-	// window on the account, never starts anything.
-	ActionIDDefault = "DEFAULT_ACTION"
+	// ActionIDFix opens the fixing of several accounts: one client's, or
+	// every client's in a digest.
+	ActionIDFix = "FIX"
 
-	// Keys of the notification's Data (UserInfo in the response).
-	DataAccountID  = "account_id"  // string: the account a click acts on
-	DataAccountIDs = "account_ids" // list of strings: every account named
+	// CategoryReconnect and CategoryFix are the Wails notification
+	// categories (one per button) on Windows and macOS.
+	CategoryReconnect = "tokenwarden-reconnect"
+	CategoryFix       = "tokenwarden-fix"
+	// ActionTitleFix is the Fix button's title where it cannot carry the
+	// count (a Wails category is registered once).
+	ActionTitleFix = "Fix accounts"
 )
 
-// maxDataAccounts bounds the account list accepted back from a response.
-const maxDataAccounts = 100
+// ResponseFunc gets a click on a notification: the action id (ActionIDDefault,
+// ActionIDReconnect, ActionIDFix) and the notification's ActionData, for
+// ParseResponse.
+type ResponseFunc func(actionID string, data map[string]any)
 
-// ActionData is the Data map to send with n.
+// actionLink is the link action each action id may carry.
+var actionLink = map[string]string{
+	ActionIDDefault:   deeplink.ActionOpen,
+	ActionIDReconnect: deeplink.ActionReconnect,
+	ActionIDFix:       deeplink.ActionFix,
+}
+
+// ActionData is the data to send with n: each action's link by action id.
 func ActionData(n Notification) map[string]any {
-	return map[string]any{
-		DataAccountID:  n.PrimaryAccountID,
-		DataAccountIDs: append([]string{}, n.AccountIDs...),
+	out := make(map[string]any, len(n.Actions))
+	for _, a := range n.Actions {
+		out[a.ID] = a.Link
 	}
+	return out
+}
+
+// Category is the Wails category of n: the one with its button.
+func Category(n Notification) string {
+	for _, a := range n.Actions {
+		if a.ID == ActionIDFix {
+			return CategoryFix
+		}
+	}
+	return CategoryReconnect
 }
 
 func badData(format string, args ...any) error {
 	return backend.Errorf(backend.EINVALID, "Ignored a notification response: "+format+".", args...)
 }
 
-// ParseActionData reads back the Data of a notification response and
-// returns the account to act on. It accepts only what ActionData makes:
-// exactly the two keys, a well-formed account id, and a list of well-formed
-// ids holding it. Anything else (any same-user process can send these) is
-// an EINVALID error, and nothing should be opened.
-func ParseActionData(userInfo map[string]any) (accountID string, err error) {
-	if len(userInfo) != 2 {
-		return "", badData("it carries %d data fields, not 2", len(userInfo))
-	}
-	raw, ok := userInfo[DataAccountID]
-	if !ok {
-		return "", badData("it names no account")
-	}
-	id, ok := raw.(string)
-	if !ok || !backend.ValidID("acc", id) {
-		return "", badData("the account id is not valid")
-	}
-	list, ok := userInfo[DataAccountIDs]
-	if !ok {
-		return "", badData("it has no account list")
-	}
-	// The platform gives back []string as sent (Linux) or []any after a
-	// JSON round trip (Windows, macOS).
-	var ids []string
-	switch l := list.(type) {
-	case []string:
-		ids = l
-	case []any:
-		for _, v := range l {
-			s, ok := v.(string)
-			if !ok {
-				return "", badData("the account list holds a %s", kindOf(v))
-			}
-			ids = append(ids, s)
+// ParseResponse reads a click back: the action id the platform reports and
+// the notification's data (as ActionData made it, possibly after a JSON
+// round trip). It returns the link to follow and the account the
+// notification is first about, for its history. Any same-user process can
+// send responses, so only what ActionData makes is accepted: known action
+// ids, each with a well-formed link of its kind, an open link for the
+// click on the notification, and the chosen action among them. Anything
+// else is an EINVALID error, and nothing should be opened.
+func ParseResponse(actionID string, userInfo map[string]any) (link deeplink.Link, primaryAccountID string, err error) {
+	links := make(map[string]deeplink.Link, len(userInfo))
+	for id, v := range userInfo {
+		want, ok := actionLink[id]
+		if !ok {
+			return deeplink.Link{}, "", badData("%q is not an action of Tokenwarden", backend.Clip(id))
 		}
-	default:
-		return "", badData("the account list is a %s", kindOf(list))
-	}
-	if len(ids) == 0 || len(ids) > maxDataAccounts {
-		return "", badData("the account list has %d entries", len(ids))
-	}
-	found := false
-	for _, s := range ids {
-		if !backend.ValidID("acc", s) {
-			return "", badData("the account list holds an id that is not valid")
+		raw, ok := v.(string)
+		if !ok {
+			return deeplink.Link{}, "", badData("the %s link is not text", id)
 		}
-		found = found || s == id
+		l, err := deeplink.Parse(raw)
+		if err != nil || l.Action != want {
+			return deeplink.Link{}, "", badData("the %s link is not valid", id)
+		}
+		links[id] = l
 	}
-	if !found {
-		return "", badData("the account is not in its account list")
+	open, ok := links[ActionIDDefault]
+	if !ok {
+		return deeplink.Link{}, "", badData("it names no account")
 	}
-	return id, nil
-}
-
-func kindOf(v any) string {
-	switch v.(type) {
-	case nil:
-		return "null"
-	case map[string]any:
-		return "map"
-	case float64, int, int64, uint32, float32:
-		return "number"
-	case bool:
-		return "boolean"
+	chosen, ok := links[actionID]
+	if !ok {
+		return deeplink.Link{}, "", badData("%q is not an action of this notification", backend.Clip(actionID))
 	}
-	return fmt.Sprintf("%T", v)
-}
-
-// ParseResponse reads a notification response: the action the user chose
-// and the notification's data. It returns what to do as a deep link action
-// (deeplink.ActionReconnect for the Reconnect button, deeplink.ActionOpen
-// for a click on the notification) and the account; an unknown action or
-// malformed data is an EINVALID error.
-func ParseResponse(actionIdentifier string, userInfo map[string]any) (action, accountID string, err error) {
-	switch actionIdentifier {
-	case ActionIDReconnect:
-		action = deeplink.ActionReconnect
-	case ActionIDDefault:
-		action = deeplink.ActionOpen
-	default:
-		return "", "", badData("%q is not an action of Tokenwarden", backend.Clip(actionIdentifier))
-	}
-	accountID, err = ParseActionData(userInfo)
-	if err != nil {
-		return "", "", err
-	}
-	return action, accountID, nil
+	return chosen, open.AccountID, nil
 }

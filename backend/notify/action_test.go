@@ -8,110 +8,75 @@ import (
 	"github.com/tokenwarden/tokenwarden/backend/deeplink"
 )
 
-func TestActionDataRoundTrip(t *testing.T) {
-	t.Parallel()
-	n := Notification{PrimaryAccountID: accIG, AccountIDs: []string{accIG, accFB}}
-	data := ActionData(n)
-	if id, err := ParseActionData(data); err != nil || id != accIG {
-		t.Errorf("as sent: %q, %v", id, err)
-	}
-	// Windows and macOS give the data back after a JSON round trip.
-	b, err := json.Marshal(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var back map[string]any
-	if err := json.Unmarshal(b, &back); err != nil {
-		t.Fatal(err)
-	}
-	if id, err := ParseActionData(back); err != nil || id != accIG {
-		t.Errorf("after JSON: %q, %v", id, err)
-	}
-	// ActionData copies the list.
-	data[DataAccountIDs].([]string)[0] = "x"
-	if n.AccountIDs[0] != accIG {
-		t.Error("ActionData shares the notification's slice")
-	}
-}
-
-func TestParseActionDataRejectsJunk(t *testing.T) {
-	t.Parallel()
-	ids := []any{accFB}
-	tests := map[string]map[string]any{
-		"nil":                 nil,
-		"empty":               {},
-		"empty id":            {DataAccountID: "", DataAccountIDs: []any{""}},
-		"path in id":          {DataAccountID: "acc_../x", DataAccountIDs: []any{"acc_../x"}},
-		"path in id 2":        {DataAccountID: "acc_../../etc/p", DataAccountIDs: []any{"acc_../../etc/p"}},
-		"number id":           {DataAccountID: 42.0, DataAccountIDs: ids},
-		"int id":              {DataAccountID: 42, DataAccountIDs: ids},
-		"nested map id":       {DataAccountID: map[string]any{"id": accFB}, DataAccountIDs: ids},
-		"list as id":          {DataAccountID: []any{accFB}, DataAccountIDs: ids},
-		"null id":             {DataAccountID: nil, DataAccountIDs: ids},
-		"other prefix":        {DataAccountID: "cli_facebook2222", DataAccountIDs: []any{"cli_facebook2222"}},
-		"upper case":          {DataAccountID: "acc_FACEBOOK2222", DataAccountIDs: []any{"acc_FACEBOOK2222"}},
-		"trailing space":      {DataAccountID: accFB + " ", DataAccountIDs: []any{accFB + " "}},
-		"too short":           {DataAccountID: "acc_face", DataAccountIDs: []any{"acc_face"}},
-		"no list":             {DataAccountID: accFB, "other": ids},
-		"list is a string":    {DataAccountID: accFB, DataAccountIDs: accFB},
-		"list is a map":       {DataAccountID: accFB, DataAccountIDs: map[string]any{accFB: true}},
-		"list holds a number": {DataAccountID: accFB, DataAccountIDs: []any{accFB, 7.0}},
-		"list holds a map":    {DataAccountID: accFB, DataAccountIDs: []any{accFB, map[string]any{"a": accIG}}},
-		"list holds a bad id": {DataAccountID: accFB, DataAccountIDs: []any{accFB, "acc_../x"}},
-		"empty list":          {DataAccountID: accFB, DataAccountIDs: []any{}},
-		"id not in list":      {DataAccountID: accFB, DataAccountIDs: []any{accIG}},
-		"unknown key too":     {DataAccountID: accFB, DataAccountIDs: ids, "url": "https://evil.example"},
-		"only unknown keys":   {"accountId": accFB, "x": 1.0},
-		"numbers in []int":    {DataAccountID: accFB, DataAccountIDs: []int{1}},
-		"huge list":           {DataAccountID: accFB, DataAccountIDs: manyIDs(101)},
-	}
-	for name, data := range tests {
-		id, err := ParseActionData(data)
-		if err == nil || id != "" {
-			t.Errorf("%s: ParseActionData = %q, %v; want an error", name, id, err)
-			continue
-		}
-		if backend.ErrorCode(err) != backend.EINVALID {
-			t.Errorf("%s: code %q", name, backend.ErrorCode(err))
-		}
-	}
-}
-
-func manyIDs(n int) []any {
-	out := make([]any, 0, n)
-	out = append(out, accFB)
-	for len(out) < n {
-		out = append(out, backend.NewID("acc"))
-	}
-	return out
-}
+// single and group are notifications as compose makes them: one account
+// with Reconnect, one client's accounts with Fix.
+var (
+	single = Notification{Actions: []Action{
+		{ID: ActionIDDefault, Link: deeplink.Open(accFB)}, {ID: ActionIDReconnect, Link: deeplink.Reconnect(accFB)}}}
+	group = Notification{Actions: []Action{
+		{ID: ActionIDDefault, Link: deeplink.Open(accIG)}, {ID: ActionIDFix, Link: deeplink.Fix(cliA)}}}
+)
 
 func TestParseResponse(t *testing.T) {
 	t.Parallel()
-	data := ActionData(Notification{PrimaryAccountID: accFB, AccountIDs: []string{accFB}})
+	jsonTrip := func(m map[string]any) map[string]any {
+		// Windows and macOS give the data back after a JSON round trip.
+		b, err := json.Marshal(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var back map[string]any
+		if err := json.Unmarshal(b, &back); err != nil {
+			t.Fatal(err)
+		}
+		return back
+	}
 	tests := []struct {
-		action, want string
+		name, action string
+		data         map[string]any
+		want         string // the link followed; "" for an error
+		primary      string
 	}{
-		{ActionIDReconnect, deeplink.ActionReconnect},
-		{ActionIDDefault, deeplink.ActionOpen},
-		{"reconnect", ""},
-		{"", ""},
-		{"DELETE", ""},
-		{"default", ""},
+		{"reconnect", ActionIDReconnect, ActionData(single), deeplink.Reconnect(accFB), accFB},
+		{"click", ActionIDDefault, ActionData(single), deeplink.Open(accFB), accFB},
+		{"fix", ActionIDFix, ActionData(group), deeplink.Fix(cliA), accIG},
+		{"fix after JSON", ActionIDFix, jsonTrip(ActionData(group)), deeplink.Fix(cliA), accIG},
+		{"fix not offered", ActionIDFix, ActionData(single), "", ""},
+		{"reconnect not offered", ActionIDReconnect, ActionData(group), "", ""},
+		{"lower case", "reconnect", ActionData(single), "", ""},
+		{"empty action", "", ActionData(single), "", ""},
+		{"unknown action", "DELETE", ActionData(single), "", ""},
+		{"nil data", ActionIDDefault, nil, "", ""},
+		{"no open link", ActionIDReconnect, map[string]any{ActionIDReconnect: deeplink.Reconnect(accFB)}, "", ""},
+		{"unknown key too", ActionIDDefault, map[string]any{ActionIDDefault: deeplink.Open(accFB), "url": "https://evil.example"}, "", ""},
+		{"web link", ActionIDDefault, map[string]any{ActionIDDefault: "https://evil.example/open/" + accFB}, "", ""},
+		{"reconnect link as the click", ActionIDDefault, map[string]any{ActionIDDefault: deeplink.Reconnect(accFB)}, "", ""},
+		{"open link as reconnect", ActionIDReconnect, map[string]any{ActionIDDefault: deeplink.Open(accFB), ActionIDReconnect: deeplink.Open(accFB)}, "", ""},
+		{"path in id", ActionIDDefault, map[string]any{ActionIDDefault: "tokenwarden://open/acc_../../etc/p"}, "", ""},
+		{"number", ActionIDDefault, map[string]any{ActionIDDefault: 42.0}, "", ""},
+		{"list", ActionIDDefault, map[string]any{ActionIDDefault: []any{deeplink.Open(accFB)}}, "", ""},
+		{"query", ActionIDDefault, map[string]any{ActionIDDefault: deeplink.Open(accFB) + "?x=1"}, "", ""},
+		{"account as client", ActionIDFix, map[string]any{ActionIDDefault: deeplink.Open(accFB), ActionIDFix: "tokenwarden://fix/" + accFB}, "", ""},
 	}
 	for _, tt := range tests {
-		action, id, err := ParseResponse(tt.action, data)
+		link, primary, err := ParseResponse(tt.action, tt.data)
 		if tt.want == "" {
-			if err == nil || action != "" || id != "" {
-				t.Errorf("%q: %q %q %v, want an error", tt.action, action, id, err)
+			if err == nil || link != (deeplink.Link{}) || primary != "" {
+				t.Errorf("%s: %+v %q %v, want an error", tt.name, link, primary, err)
+			} else if backend.ErrorCode(err) != backend.EINVALID {
+				t.Errorf("%s: code %q", tt.name, backend.ErrorCode(err))
 			}
 			continue
 		}
-		if err != nil || action != tt.want || id != accFB {
-			t.Errorf("%q: %q %q %v", tt.action, action, id, err)
+		if err != nil || link.String() != tt.want || primary != tt.primary {
+			t.Errorf("%s: %+v %q %v, want %s", tt.name, link, primary, err, tt.want)
 		}
 	}
-	if _, _, err := ParseResponse(ActionIDReconnect, map[string]any{DataAccountID: "acc_../x"}); err == nil {
-		t.Error("bad data accepted with a good action")
+}
+
+func TestCategory(t *testing.T) {
+	t.Parallel()
+	if Category(single) != CategoryReconnect || Category(group) != CategoryFix {
+		t.Errorf("categories %q %q", Category(single), Category(group))
 	}
 }

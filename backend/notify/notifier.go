@@ -178,7 +178,7 @@ func (n *Notifier) claim(ctx context.Context, now time.Time, note Notification) 
 					keys = append(keys, k)
 				}
 			}
-			out = compose(now, note.ClientID, note.ClientName, items, keys)
+			out = compose(now, items, keys)
 		}
 		ok = true
 		for _, k := range out.Keys {
@@ -270,18 +270,20 @@ func accountEvent(tx backend.NotifyTx, accountID string) (*backend.Event, error)
 	return e, nil
 }
 
-// RecordAction writes a history event for a click on a notification.
-// action is the deep link action ParseResponse returns ("reconnect" or
-// "open") or the Wails action id (RECONNECT, DEFAULT_ACTION). EINVALID for
-// a malformed account id or an unknown action, ENOTFOUND for an account that
+// RecordAction writes a history event for a click on a notification, on
+// the account it is first about. action is the link's action ParseResponse
+// returns: deeplink.ActionOpen, ActionReconnect or ActionFix. EINVALID for a
+// malformed account id or an unknown action, ENOTFOUND for an account that
 // no longer exists.
 func (n *Notifier) RecordAction(ctx context.Context, accountID, action string) error {
 	var message string
 	switch action {
-	case deeplink.ActionReconnect, ActionIDReconnect:
-		action, message = deeplink.ActionReconnect, "Reconnect clicked in a notification for %s."
-	case deeplink.ActionOpen, ActionIDDefault:
-		action, message = deeplink.ActionOpen, "Opened from a notification: %s."
+	case deeplink.ActionReconnect:
+		message = "Reconnect clicked in a notification for %s."
+	case deeplink.ActionOpen:
+		message = "Opened from a notification: %s."
+	case deeplink.ActionFix:
+		message = "Fix clicked in a notification about %s and others."
 	default:
 		return backend.Errorf(backend.EINVALID, "%q is not a notification action.", backend.Clip(action))
 	}
@@ -367,3 +369,10 @@ func (n *Notifier) Snoozes(ctx context.Context) (map[string]time.Time, error) {
 	}
 	return st.Snoozes, nil
 }
+
+// AppName is the application name notifications are shown under.
+const AppName = "Tokenwarden"
+
+// FooterNoButtons ends the body of a notification without buttons (the command
+// line's, or where the platform offers none): a click reaches nothing.
+const FooterNoButtons = "Open Tokenwarden to reconnect."

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/tokenwarden/tokenwarden/backend"
+	"github.com/tokenwarden/tokenwarden/backend/deeplink"
 	"github.com/tokenwarden/tokenwarden/backend/notify"
 	"github.com/tokenwarden/tokenwarden/backend/sqlite"
 )
@@ -453,19 +454,22 @@ func TestRecordAction(t *testing.T) {
 	f := newFixture(t)
 	fb := f.account("facebook", "Acme Page", nil)
 	n := f.notifier()
-	for _, action := range []string{notify.ActionIDReconnect, "open"} {
+	for _, action := range []string{"open", deeplink.ActionReconnect, deeplink.ActionFix} {
 		if err := n.RecordAction(context.Background(), fb.ID, action); err != nil {
 			t.Fatal(err)
 		}
 	}
 	e := f.events(backend.EventNotificationActed)
-	if len(e) != 2 || e[1].Message != "Reconnect clicked in a notification for Acme Page." || e[1].Details["action"] != "reconnect" ||
-		e[0].Message != "Opened from a notification: Acme Page." || e[0].Outcome != backend.OutcomeInfo || e[0].ClientName != "Acme Bakery" {
-		t.Errorf("events %+v %+v", e[0], e[1])
+	// Newest first.
+	if len(e) != 3 || e[1].Message != "Reconnect clicked in a notification for Acme Page." || e[1].Details["action"] != "reconnect" ||
+		e[2].Message != "Opened from a notification: Acme Page." || e[2].Outcome != backend.OutcomeInfo || e[2].ClientName != "Acme Bakery" ||
+		e[0].Details["action"] != "fix" {
+		t.Fatalf("events %+v", e)
 	}
 	for _, tt := range []struct{ id, action, code string }{
 		{fb.ID, "delete", backend.EINVALID},
 		{fb.ID, "", backend.EINVALID},
+		{fb.ID, notify.ActionIDReconnect, backend.EINVALID},
 		{"acc_../x", "open", backend.EINVALID},
 		{backend.NewID("acc"), "reconnect", backend.ENOTFOUND},
 	} {

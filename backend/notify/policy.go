@@ -11,7 +11,10 @@
 //   - nothing is notified twice: an account, threshold and reconnect-by date
 //     are recorded when sent, and a reconnect moves the date, which arms the
 //     thresholds again;
-//   - accounts of one client that fall due together make one notification;
+//   - accounts of one client that fall due together make one notification,
+//     and when more than two clients are due at once they share one digest,
+//     so a check never raises a burst;
+//   - a broken account is urgent (critical), a deadline is not (normal);
 //   - snoozed accounts wait for the end of their snooze, everything waits
 //     for the end of quiet hours, and the global switch stops everything.
 //
@@ -22,8 +25,6 @@ package notify
 
 import (
 	"cmp"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"slices"
 	"strings"
@@ -68,6 +69,8 @@ func ThresholdKey(days int) string {
 // Item is one account in a notification.
 type Item struct {
 	AccountID    string     `json:"account_id"`
+	ClientID     string     `json:"client_id"`
+	ClientName   string     `json:"client_name"`
 	Provider     string     `json:"provider"`
 	ProviderName string     `json:"provider_name"`
 	Label        string     `json:"label"`
@@ -80,14 +83,22 @@ type Item struct {
 	rank int // lower is more urgent
 }
 
-// Notification is one message to the user about one client's accounts.
+// Notification is one message to the user: about one client's accounts, or
+// a digest of several clients' (ClientID is "" then).
 type Notification struct {
 	// ID is stable: the same accounts, thresholds and dates give the same id.
 	ID         string `json:"id"`
 	ClientID   string `json:"client_id"`
 	ClientName string `json:"client_name"`
-	Title      string `json:"title"`
-	Body       string `json:"body"`
+	// Clients counts the clients named: 1, or more in a digest.
+	Clients int    `json:"clients"`
+	Title   string `json:"title"`
+	// Body is plain text; a sender whose daemon reads markup escapes it.
+	Body    string  `json:"body"`
+	Urgency Urgency `json:"urgency"`
+	// Actions are what a click can do, the click on the notification itself
+	// (ActionIDDefault) first.
+	Actions []Action `json:"actions"`
 	// AccountIDs lists the accounts, most urgent first; PrimaryAccountID is
 	// the first, the one a click opens or reconnects.
 	AccountIDs       []string `json:"account_ids"`
@@ -99,11 +110,9 @@ type Notification struct {
 	Keys []backend.NotifyKey `json:"keys"`
 }
 
-// maxBodyLines bounds the accounts listed in a grouped notification.
-const maxBodyLines = 5
-
-// Plan returns the notifications due at now. It is pure: it reads nothing
-// but its arguments.
+// Plan returns the notifications due at now: one per client with accounts
+// due, or a single digest when more than MaxClientNotifications clients are
+// due at once. It is pure: it reads nothing but its arguments.
 func Plan(now time.Time, entries []Candidate, state State, settings backend.Settings) []Notification {
 	if !settings.Enabled {
 		return nil
@@ -115,9 +124,9 @@ func Plan(now time.Time, entries []Candidate, state State, settings backend.Sett
 	slices.Sort(thresholds) // most urgent (fewest days) first
 
 	type group struct {
-		clientID, clientName string
-		items                []Item
-		keys                 []backend.NotifyKey
+		clientName string
+		items      []Item
+		keys       []backend.NotifyKey
 	}
 	var groups []*group
 	byClient := map[string]*group{}
@@ -136,7 +145,7 @@ func Plan(now time.Time, entries []Candidate, state State, settings backend.Sett
 		}
 		g := byClient[c.ClientID]
 		if g == nil {
-			g = &group{clientID: c.ClientID, clientName: c.ClientName}
+			g = &group{clientName: c.ClientName}
 			byClient[c.ClientID] = g
 			groups = append(groups, g)
 		}
@@ -144,17 +153,27 @@ func Plan(now time.Time, entries []Candidate, state State, settings backend.Sett
 		g.keys = append(g.keys, keys...)
 	}
 
-	notes := make([]Notification, 0, len(groups))
 	for _, g := range groups {
 		slices.SortStableFunc(g.items, compareItems)
-		notes = append(notes, compose(now, g.clientID, g.clientName, g.items, g.keys))
 	}
-	slices.SortStableFunc(notes, func(a, b Notification) int {
-		if c := compareItems(a.Items[0], b.Items[0]); c != 0 {
+	slices.SortStableFunc(groups, func(a, b *group) int {
+		if c := compareItems(a.items[0], b.items[0]); c != 0 {
 			return c
 		}
-		return cmp.Compare(strings.ToLower(a.ClientName), strings.ToLower(b.ClientName))
+		return cmp.Compare(strings.ToLower(a.clientName), strings.ToLower(b.clientName))
 	})
+	if len(groups) > MaxClientNotifications {
+		var items []Item
+		var keys []backend.NotifyKey
+		for _, g := range groups {
+			items, keys = append(items, g.items...), append(keys, g.keys...)
+		}
+		return []Notification{compose(now, items, keys)}
+	}
+	notes := make([]Notification, 0, len(groups))
+	for _, g := range groups {
+		notes = append(notes, compose(now, g.items, g.keys))
+	}
 	return notes
 }
 
@@ -190,7 +209,7 @@ func passed(now time.Time, c Candidate) bool {
 // thresholds are sorted most urgent first.
 func due(now time.Time, c Candidate, state State, thresholds []int) (Item, []backend.NotifyKey, bool) {
 	by := millis(c.ReconnectBy)
-	item := Item{AccountID: c.AccountID, Provider: c.Provider, ProviderName: c.ProviderName, Label: c.Label, ReconnectBy: c.ReconnectBy}
+	item := Item{AccountID: c.AccountID, ClientID: c.ClientID, ClientName: c.ClientName, Provider: c.Provider, ProviderName: c.ProviderName, Label: c.Label, ReconnectBy: c.ReconnectBy}
 	if rejected(c) {
 		k := backend.NotifyKey{AccountID: c.AccountID, Threshold: ThresholdInvalid, ReconnectBy: by}
 		if _, sent := state.Sent[k]; sent {
@@ -243,79 +262,6 @@ func formatDate(t, now time.Time) string {
 		return t.Format("Mon 2 Jan 2006 15:04")
 	}
 	return t.Format("Mon 2 Jan 15:04")
-}
-
-// short is an item's text for a line of a grouped notification: the problem
-// without what to do.
-func (it Item) short() string {
-	if it.Threshold == ThresholdInvalid || it.Threshold == ThresholdPassed {
-		return backend.Diagnose(it.Reason).Problem
-	}
-	return it.Text
-}
-
-// name is how an account is named in a notification: "Facebook · Acme Page".
-func (it Item) name() string {
-	p := it.ProviderName
-	if p == "" {
-		p = it.Provider
-	}
-	switch {
-	case p == "":
-		return it.Label
-	case it.Label == "":
-		return p
-	}
-	return p + " · " + it.Label
-}
-
-func compose(now time.Time, clientID, clientName string, items []Item, keys []backend.NotifyKey) Notification {
-	n := Notification{ClientID: clientID, ClientName: clientName, Items: items, Keys: keys, PrimaryAccountID: items[0].AccountID}
-	for _, it := range items {
-		n.AccountIDs = append(n.AccountIDs, it.AccountID)
-	}
-	client := clientName
-	if client == "" {
-		client = "A client"
-	}
-	if len(items) == 1 {
-		it := items[0]
-		p := cmp.Or(it.ProviderName, it.Provider, "An account")
-		switch it.Threshold {
-		case ThresholdInvalid, ThresholdPassed:
-			n.Title = fmt.Sprintf("%s: %s stopped working", client, p)
-		default:
-			n.Title = fmt.Sprintf("%s: reconnect %s %s", client, p, backend.Relative(*it.ReconnectBy, now))
-		}
-		n.Body = fmt.Sprintf("%s (%s): %s", it.name(), client, it.Text)
-	} else {
-		n.Title = fmt.Sprintf("%s: %d accounts need you", client, len(items))
-		lines := make([]string, 0, maxBodyLines+1)
-		for i, it := range items {
-			if i == maxBodyLines {
-				lines = append(lines, fmt.Sprintf("…and %d more.", len(items)-maxBodyLines))
-				break
-			}
-			lines = append(lines, it.name()+": "+it.short())
-		}
-		n.Body = strings.Join(lines, "\n")
-	}
-	n.ID = notificationID(clientID, keys)
-	return n
-}
-
-// notificationID is "tw-<client>-<hash of the keys>": stable for the same
-// accounts, thresholds and dates, different for anything else.
-func notificationID(clientID string, keys []backend.NotifyKey) string {
-	sorted := slices.Clone(keys)
-	slices.SortFunc(sorted, func(a, b backend.NotifyKey) int {
-		return cmp.Or(cmp.Compare(a.AccountID, b.AccountID), cmp.Compare(a.Threshold, b.Threshold), cmp.Compare(a.ReconnectBy, b.ReconnectBy))
-	})
-	h := sha256.New()
-	for _, k := range sorted {
-		fmt.Fprintf(h, "%s\x00%s\x00%d\n", k.AccountID, k.Threshold, k.ReconnectBy)
-	}
-	return "tw-" + cmp.Or(clientID, "none") + "-" + hex.EncodeToString(h.Sum(nil))[:12]
 }
 
 // Stale returns recorded keys that no longer hold for the accounts in

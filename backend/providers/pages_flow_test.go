@@ -24,7 +24,7 @@ func (browserStep) Authorize(_ context.Context, req backend.AuthRequest) (*backe
 type oneProvider struct{ p *backend.Provider }
 
 func (o oneProvider) Provider(string) (*backend.Provider, error) { return o.p, nil }
-func (o oneProvider) Providers() []*backend.Provider            { return []*backend.Provider{o.p} }
+func (o oneProvider) Providers() []*backend.Provider             { return []*backend.Provider{o.p} }
 
 // TestPagesThroughGraph runs connect and a reconnect that loses a Page
 // through the real Facebook platform code against a Graph API stand-in

@@ -16,8 +16,10 @@ import (
 	"sync"
 )
 
+// Icon is Tokenwarden's icon (PNG, 64x64), which notifications show too.
+//
 //go:embed icon.png
-var iconOK []byte
+var Icon []byte
 
 //go:embed icon-alert.png
 var iconAlert []byte
@@ -74,6 +76,10 @@ type item interface {
 	set(title string, visible bool)
 }
 
+// Missing says why no tray icon can be seen now (no tray host on the
+// session bus), or "". The icon still starts: it shows when a host appears.
+func Missing() string { return missingHost() }
+
 // Start shows the tray icon. The returned Tray is updated with Update and
 // removed with Stop. Where the platform has no tray, Start returns nil and
 // an error saying so; the app runs on without it.
@@ -97,7 +103,7 @@ func start(h host, a Actions) *Tray {
 	ready := make(chan struct{})
 	var it items
 	h.start(func() {
-		h.setIcon(iconOK)
+		h.setIcon(Icon)
 		it.status = h.addItem("", func() { t.run(a.Open) })
 		h.addSeparator()
 		for i := range it.urgent {
@@ -143,7 +149,7 @@ func (t *Tray) Update(s State) {
 	if s.NeedYou > 0 {
 		t.h.setIcon(iconAlert)
 	} else {
-		t.h.setIcon(iconOK)
+		t.h.setIcon(Icon)
 	}
 	t.h.setTitle(title, title)
 	t.items.status.set(title, true)

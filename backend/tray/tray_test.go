@@ -36,12 +36,18 @@ func TestTrayOverDBus(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close()
+	if Missing() == "" {
+		t.Fatal("Missing says a tray host exists before the stand-in took the name")
+	}
 	w := &watcher{registered: make(chan dbus.Sender, 4)}
 	if err := conn.Export(w, "/StatusNotifierWatcher", "org.kde.StatusNotifierWatcher"); err != nil {
 		t.Fatal(err)
 	}
 	if reply, err := conn.RequestName("org.kde.StatusNotifierWatcher", dbus.NameFlagDoNotQueue); err != nil || reply != dbus.RequestNameReplyPrimaryOwner {
 		t.Fatalf("own the watcher name: %v %v", reply, err)
+	}
+	if m := Missing(); m != "" {
+		t.Fatalf("Missing = %q with a tray host on the bus", m)
 	}
 
 	opened, checked, quit := make(chan struct{}, 1), make(chan struct{}, 1), make(chan struct{}, 1)

@@ -70,6 +70,8 @@ e2e:
 	go build -tags dev,$(TAGS) -o build/bin/tokenwarden-dev .
 	bash tests/e2e/run.sh
 	bash tests/e2e/notify.sh
+	bash tests/e2e/digest.sh
+	bash tests/e2e/repair.sh
 	bash tests/dist/move.sh build/bin/tokenwarden-dev
 
 # Mutation spot checks (not part of make test): applies known breakages one

@@ -17,6 +17,7 @@ run: build
 build: deps
 	cd frontend && npm run build
 	wails build -s -ldflags "-X main.version=$(VERSION)"
+	CGO_ENABLED=0 go build -tags nowindow -ldflags "-X main.version=$(VERSION)" -o build/bin/tokenwarden-cli .
 
 # Installs the app for the current user (Linux): binary, menu entry and the
 # tokenwarden:// link handler.
@@ -45,6 +46,7 @@ test: test-deps vet structure unit frontend-test e2e
 
 vet:
 	go vet ./...
+	go vet -tags nowindow .
 
 # File sizes and code only tests reach (see the README's package map).
 structure:

@@ -1,3 +1,5 @@
+//go:build linux && !nowindow
+
 package main
 
 import (

@@ -1,3 +1,5 @@
+//go:build !nowindow
+
 package main
 
 import (
@@ -7,28 +9,7 @@ import (
 	"github.com/wailsapp/wails/v2/pkg/runtime"
 
 	"github.com/tokenwarden/tokenwarden/backend/browser"
-	"github.com/tokenwarden/tokenwarden/backend/notify"
 )
-
-// desktop is the one place that calls the Wails runtime, so the facade can be
-// tested without a window.
-type desktop interface {
-	// OpenURL opens a URL in the system browser.
-	OpenURL(url string) error
-	// Emit sends an event to the frontend.
-	Emit(name string, data ...any)
-	// Show brings the window forward: unminimised and shown.
-	Show()
-	// Quit ends the app (closing the window only hides it).
-	Quit()
-	// Hide hides the window; the app keeps running.
-	Hide()
-	// Notifications sets up the platform's notifications with buttons and
-	// returns their sender; onResponse gets each click, for
-	// notify.ParseResponse. An error means the platform refused (no
-	// notification service, an unsigned macOS build).
-	Notifications(onResponse notify.ResponseFunc) (notify.Sender, error)
-}
 
 type wailsDesktop struct{ ctx context.Context }
 

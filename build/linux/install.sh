@@ -28,7 +28,7 @@ refresh() {
 }
 
 if [ "${1:-}" = "--uninstall" ]; then
-	rm -f "$bin" "$apps/tokenwarden.desktop"
+	rm -f "$bin" "$bin-cli" "$apps/tokenwarden.desktop"
 	for f in "$here"/share/icons/hicolor/*/apps/tokenwarden.png; do
 		size=$(basename "$(dirname "$(dirname "$f")")")
 		rm -f "$icons/$size/apps/tokenwarden.png"
@@ -40,6 +40,7 @@ fi
 
 mkdir -p "$PREFIX/bin" "$apps"
 install -m 0755 "$here/bin/tokenwarden" "$bin"
+install -m 0755 "$here/bin/tokenwarden-cli" "$bin-cli"
 sed "s|@EXEC@|\"$bin\"|" "$here/share/applications/tokenwarden.desktop" >"$apps/tokenwarden.desktop"
 chmod 0644 "$apps/tokenwarden.desktop"
 for f in "$here"/share/icons/hicolor/*/apps/tokenwarden.png; do

@@ -62,6 +62,7 @@ unit:
 	TOKENWARDEN_REQUIRE_MOCK_OAUTH=1 TOKENWARDEN_REQUIRE_OIDC=1 TOKENWARDEN_REQUIRE_DUNST=1 TOKENWARDEN_REQUIRE_ICAL=1 TOKENWARDEN_REQUIRE_PDFTOOLS=1 TOKENWARDEN_REQUIRE_NO_USER_BUS=1 \
 		xvfb-run -a -s "-screen 0 1280x860x24" scripts/with-keyring go test -race -count=1 \
 		-exec "env HTTPS_PROXY=http://127.0.0.1:9 HTTP_PROXY=http://127.0.0.1:9 NO_PROXY= no_proxy=" ./...
+	TOKENWARDEN_REQUIRE_NO_USER_BUS=1 scripts/with-keyring go test -count=1 -run TestTray ./backend/tray/
 
 frontend-test:
 	cd frontend && npm run check && npm test

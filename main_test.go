@@ -200,7 +200,8 @@ func TestKillDuringImport(t *testing.T) {
 	// Each round its own label: the same label again would be refused as a
 	// duplicate of the account the last round made.
 	importCmd := func(token string) (*exec.Cmd, *bytes.Buffer) {
-		cmd := exec.Command(os.Args[0], "--data-dir", dir, "account", "import", "--client", "Acme", "--provider", "x", "--label", "Round "+token)
+		label := fmt.Sprintf("Round %d", len(tokens)+1)
+		cmd := exec.Command(os.Args[0], "--data-dir", dir, "account", "import", "--client", "Acme", "--provider", "x", "--label", label)
 		cmd.Env = append(os.Environ(), "TOKENWARDEN_TEST_AS_MAIN=1")
 		cmd.Stdin = strings.NewReader(token + "\n")
 		var out bytes.Buffer

@@ -32,8 +32,9 @@ func (f *fakeLogind) Inhibit(what, who, why, mode string) (dbus.UnixFD, *dbus.Er
 	f.calls = append(f.calls, []string{what, who, why, mode})
 	f.mu.Unlock()
 	// godbus sends a copy of the descriptor; ours is closed after the reply.
+	fd := r.Fd()
 	go func() { time.Sleep(time.Second); r.Close() }()
-	return dbus.UnixFD(r.Fd()), nil
+	return dbus.UnixFD(fd), nil
 }
 
 func sessionBus(t *testing.T) *dbus.Conn {

@@ -81,13 +81,17 @@ type AccountView struct {
 	ReconnectPhrase string `json:"reconnect_phrase"`
 	// The last check: when, when the next one is due, and what went wrong in
 	// plain words (Problem and Action from the reason code).
-	LastCheckedAt     string            `json:"last_checked_at"`
-	LastCheckedPhrase string            `json:"last_checked_phrase"`
-	NextCheckAt       string            `json:"next_check_at"`
-	Problem           string            `json:"problem"`
-	Action            string            `json:"action"`
-	LastError         string            `json:"last_error"`
-	Usage             map[string]string `json:"usage"`
+	LastCheckedAt     string `json:"last_checked_at"`
+	LastCheckedPhrase string `json:"last_checked_phrase"`
+	NextCheckAt       string `json:"next_check_at"`
+	Problem           string `json:"problem"`
+	Action            string `json:"action"`
+	LastError         string `json:"last_error"`
+	// CheckProblem and UnverifiedSince: why and since when checks get no
+	// verdict (accounts.Entry; "" when the last check got one).
+	CheckProblem    string            `json:"check_problem"`
+	UnverifiedSince string            `json:"unverified_since"`
+	Usage           map[string]string `json:"usage"`
 	// SnoozedUntil is when the account's notifications resume; "" when not snoozed.
 	SnoozedUntil string `json:"snoozed_until"`
 	// NeedsAttention: its status asks the user to act; Fixes says how, as
@@ -189,6 +193,10 @@ func accountView(e *accounts.Entry, now time.Time) AccountView {
 	}
 	if e.NextCheckAt != nil {
 		v.NextCheckAt = e.NextCheckAt.Format(time.RFC3339)
+	}
+	v.CheckProblem = e.CheckProblem
+	if e.UnverifiedSince != nil {
+		v.UnverifiedSince = e.UnverifiedSince.Format(time.RFC3339)
 	}
 	if e.Invalid || e.Reason != "" {
 		d := backend.Diagnose(e.Reason)

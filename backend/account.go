@@ -53,6 +53,11 @@ type Account struct {
 	// provider down, rate limit), for backoff; LastError says the latest.
 	CheckFailures int    `json:"check_failures"`
 	LastError     string `json:"last_error"`
+	// CheckProblem is the reason code of the last check that reached the
+	// platform and got no verdict (network, provider_down, rate_limited,
+	// app_misconfigured); "" once one gets a verdict. Reason, by contrast,
+	// says why the token is bad.
+	CheckProblem string `json:"check_problem"`
 	// Usage is the share of the API quota the token used at the last check.
 	Usage map[string]string `json:"usage"`
 	// HasRefreshToken says whether a refresh token is stored in the keychain.
@@ -63,6 +68,22 @@ type Account struct {
 	Reason    string    `json:"reason"`
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// UnverifiedSince is when the platform last answered a check of the
+// account, while the checks since got no verdict (CheckFailures); the
+// account's creation when none ever did; nil when the last check got a
+// verdict. status --json and the window's "not verified since" read it.
+func (a *Account) UnverifiedSince() *time.Time {
+	switch {
+	case a.CheckFailures == 0:
+		return nil
+	case a.LastCheckedAt != nil:
+		t := *a.LastCheckedAt
+		return &t
+	}
+	t := a.CreatedAt
+	return &t
 }
 
 // Renews reports whether the account's access token can be renewed without

@@ -163,7 +163,12 @@ type Validation struct {
 	Valid  bool
 	Reason string
 	// Message is the platform's own explanation in plain words, if any.
-	Message             string
+	Message string
+	// Unexplained: the platform said only that the token is not active
+	// (an RFC 7662 reply without exp), so Reason is a guess from the
+	// token's usual lifetime; the caller, who knows the stored expiry,
+	// reads inactive before it as revoked.
+	Unexplained         bool
 	ExpiresAt           *time.Time
 	DataAccessExpiresAt *time.Time
 	// Scopes granted now; nil when the platform does not say.

@@ -12,17 +12,21 @@ import (
 // and Transient say what a reason means for the token. Errors carry theirs
 // with a ReasonCode() string method (ReasonOf).
 const (
-	ReasonExpired          = "expired"
-	ReasonPasswordChanged  = "password_changed"
-	ReasonRevoked          = "revoked"
-	ReasonPermissionLost   = "permission_lost"
-	ReasonScopeMissing     = "scope_missing"
-	ReasonCheckpoint       = "checkpoint"
-	ReasonRateLimited      = "rate_limited"
-	ReasonAppMisconfigured = "app_misconfigured"
-	ReasonNetwork          = "network"
-	ReasonProviderDown     = "provider_down"
-	ReasonUnknown          = "unknown"
+	ReasonExpired         = "expired"
+	ReasonPasswordChanged = "password_changed"
+	ReasonRevoked         = "revoked"
+	// ReasonRenewalInterrupted: the platform refused the refresh token of
+	// a renewal the journal says was cut off before its answer was stored
+	// (under strict rotation, the answer had retired the token).
+	ReasonRenewalInterrupted = "renewal_interrupted"
+	ReasonPermissionLost     = "permission_lost"
+	ReasonScopeMissing       = "scope_missing"
+	ReasonCheckpoint         = "checkpoint"
+	ReasonRateLimited        = "rate_limited"
+	ReasonAppMisconfigured   = "app_misconfigured"
+	ReasonNetwork            = "network"
+	ReasonProviderDown       = "provider_down"
+	ReasonUnknown            = "unknown"
 )
 
 // Diagnosis is a reason code in words.
@@ -33,9 +37,11 @@ type Diagnosis struct {
 }
 
 var diagnoses = map[string]Diagnosis{
-	ReasonExpired:          {ReasonExpired, "The token has expired.", "Reconnect the account to log in again."},
-	ReasonPasswordChanged:  {ReasonPasswordChanged, "The account's password was changed, which ended the session.", "Ask the account owner to reconnect (log in with the new password)."},
-	ReasonRevoked:          {ReasonRevoked, "Access was removed: the app was deauthorized or the login was revoked.", "Reconnect the account and allow access again."},
+	ReasonExpired:         {ReasonExpired, "The token has expired.", "Reconnect the account to log in again."},
+	ReasonPasswordChanged: {ReasonPasswordChanged, "The account's password was changed, which ended the session.", "Ask the account owner to reconnect (log in with the new password)."},
+	ReasonRevoked:         {ReasonRevoked, "Access was removed: the app was deauthorized or the login was revoked.", "Reconnect the account and allow access again."},
+	ReasonRenewalInterrupted: {ReasonRenewalInterrupted, "The last renewal was interrupted before its new token was saved, so the platform no longer accepts the old one.",
+		"Reconnect the account once to log in again."},
 	ReasonPermissionLost:   {ReasonPermissionLost, "The login lost access to this account (an admin role or Page access was removed).", "Ask the client to give the login its role back, then reconnect."},
 	ReasonScopeMissing:     {ReasonScopeMissing, "A permission the account needs is no longer granted.", "Reconnect and tick every permission in the platform's dialog."},
 	ReasonCheckpoint:       {ReasonCheckpoint, "The platform wants the account owner to log in and confirm something, or flagged the account.", "Ask the owner to log in on the platform's website, clear the notice, then reconnect."},
@@ -69,8 +75,8 @@ func Transient(reason string) bool {
 
 // IsVerdict reports whether a failure with this reason is the platform's
 // verdict on the token, so that it marks the account invalid: the token is
-// expired, revoked, cut off by a password change, a lost role or a security
-// check, or refused for lacking a permission the account needs. Each is
+// expired, revoked, cut off by a password change, an interrupted renewal, a
+// lost role or a security check, or refused for lacking a permission the account needs. Each is
 // fixed by a reconnect. The rest are not about the token: transient ones
 // (Transient), the developer app's set-up (app_misconfigured) and refusals
 // the platform did not explain (unknown) leave its standing open.
@@ -79,7 +85,7 @@ func Transient(reason string) bool {
 // failure at all: it is a finding on a valid token (scope drift).
 func IsVerdict(reason string) bool {
 	switch reason {
-	case ReasonExpired, ReasonPasswordChanged, ReasonRevoked, ReasonPermissionLost, ReasonScopeMissing, ReasonCheckpoint:
+	case ReasonExpired, ReasonPasswordChanged, ReasonRevoked, ReasonRenewalInterrupted, ReasonPermissionLost, ReasonScopeMissing, ReasonCheckpoint:
 		return true
 	}
 	return false

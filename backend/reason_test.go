@@ -38,7 +38,7 @@ func TestReasonOf(t *testing.T) {
 // TestReasonRules: every code is either a verdict, transient, or neither
 // (app_misconfigured, unknown), never both, and has its own words.
 func TestReasonRules(t *testing.T) {
-	verdicts := map[string]bool{ReasonExpired: true, ReasonPasswordChanged: true, ReasonRevoked: true,
+	verdicts := map[string]bool{ReasonExpired: true, ReasonPasswordChanged: true, ReasonRevoked: true, ReasonRenewalInterrupted: true,
 		ReasonPermissionLost: true, ReasonScopeMissing: true, ReasonCheckpoint: true}
 	transient := map[string]bool{ReasonRateLimited: true, ReasonNetwork: true, ReasonProviderDown: true}
 	for code := range diagnoses {

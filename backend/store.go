@@ -1,6 +1,9 @@
 package backend
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // Store keeps clients, accounts and history. Writes happen in transactions so
 // that a change and its history event land together or not at all.
@@ -31,6 +34,17 @@ type Tx interface {
 
 	AppendEvent(e *Event) error
 	Events(f EventFilter) ([]*Event, error)
+
+	// The renewal journal. MarkRenewal records, before a refresh request
+	// is sent, that a renewal of the account is in flight; ClearRenewal
+	// removes the mark once its answer is recorded. A mark still there
+	// later (RenewalMark, RenewalMarks: nil or empty when none) means the
+	// renewal was cut off between sending and storing: under strict
+	// rotation the stored refresh token may be dead.
+	MarkRenewal(accountID string, at time.Time) error
+	ClearRenewal(accountID string) error
+	RenewalMark(accountID string) (*time.Time, error)
+	RenewalMarks() (map[string]time.Time, error)
 }
 
 // SecretKind names one secret of an account.

@@ -37,6 +37,9 @@ type ReconnectRequest struct {
 type Changes struct {
 	ScopesGained []string `json:"scopes_gained"`
 	ScopesLost   []string `json:"scopes_lost"`
+	// ScopesNotGranted were asked for and not granted (the user unticked
+	// them, or the platform withheld them).
+	ScopesNotGranted []string `json:"scopes_not_granted"`
 	// AssetsKept were granted before and still are; AssetsGained are new;
 	// AssetsLost were granted before and are not any more.
 	AssetsKept      []string `json:"assets_kept"`
@@ -130,26 +133,25 @@ func orDefault(s, def string) string {
 	return s
 }
 
-// authorize runs the browser flow and the platform's own steps.
-func (s *Service) authorize(ctx context.Context, p *backend.Provider, scopes []string, prompt string, open func(string) error) (*backend.Grant, backend.Credentials, error) {
+// authorize runs the browser flow and the platform's own steps. It asks
+// for scopes, or the provider's when empty, and returns what it asked for.
+func (s *Service) authorize(ctx context.Context, p *backend.Provider, scopes []string, prompt string, open func(string) error) (*backend.Grant, []string, error) {
 	creds, err := s.Credentials(ctx, p)
 	if err != nil {
-		return nil, creds, err
+		return nil, nil, err
 	}
 	if len(scopes) == 0 {
-		for _, sc := range p.Scopes {
-			scopes = append(scopes, sc.Name)
-		}
+		scopes = providerScopes(p)
 	}
 	g, err := s.Authorizer.Authorize(ctx, backend.AuthRequest{Provider: p, Credentials: creds, Scopes: scopes, Prompt: prompt, Open: open})
 	if err != nil {
-		return nil, creds, err
+		return nil, nil, err
 	}
 	if err := s.Platforms(p).Complete(ctx, p, creds, g); err != nil {
-		return nil, creds, err
+		return nil, nil, err
 	}
 	g.CleanNames() // names from the platform become labels and messages
-	return g, creds, nil
+	return g, scopes, nil
 }
 
 // provider returns a provider with its endpoints filled from discovery.
@@ -192,11 +194,12 @@ func (s *Service) Connect(ctx context.Context, req ConnectRequest) (*ConnectResu
 	if err != nil {
 		return nil, err
 	}
-	g, _, err := s.authorize(ctx, p, req.Scopes, "", req.Open)
+	g, asked, err := s.authorize(ctx, p, req.Scopes, "", req.Open)
 	if err != nil {
 		s.recordFailure(client, nil, p, err)
 		return nil, err
 	}
+	notGranted := missingScopes(asked, g.Scopes)
 	now := s.now()
 	a := &backend.Account{ID: backend.NewID("acc"), ClientID: client.ID, Provider: p.ID, Label: label, CreatedAt: now}
 	if a.Label == "" {
@@ -218,7 +221,8 @@ func (s *Service) Connect(ctx context.Context, req ConnectRequest) (*ConnectResu
 		if len(children) > 0 {
 			msg += fmt.Sprintf(" This login keeps %d Page(s) alive.", len(children))
 		}
-		if err := tx.AppendEvent(event(backend.EventAccountConnected, backend.OutcomeOK, msg, client, a, grantDetails(g))); err != nil {
+		msg += NotGrantedSentence(notGranted)
+		if err := tx.AppendEvent(event(backend.EventAccountConnected, backend.OutcomeOK, msg, client, a, grantDetails(g, asked, notGranted))); err != nil {
 			return err
 		}
 		for _, c := range children {
@@ -239,7 +243,7 @@ func (s *Service) Connect(ctx context.Context, req ConnectRequest) (*ConnectResu
 		}
 		return nil, err
 	}
-	return s.result(ctx, a.ID, Changes{ScopesGained: a.Scopes, AssetsGained: assetNames(g.Assets)}, nil)
+	return s.result(ctx, a.ID, Changes{ScopesGained: a.Scopes, ScopesNotGranted: notGranted, AssetsGained: assetNames(g.Assets)}, nil)
 }
 
 // Reconnect renews an account's authorization in place: same id, client,
@@ -272,12 +276,16 @@ func (s *Service) Reconnect(ctx context.Context, req ReconnectRequest) (*Connect
 	if err != nil {
 		return nil, err
 	}
-	g, _, err := s.authorize(ctx, p, unionScopes(a, others), "consent", req.Open)
+	// Ask for what the account needs: the provider's scopes (openid and
+	// offline_access among them), what it was granted last time and what the
+	// accounts fixed alongside it need.
+	g, asked, err := s.authorize(ctx, p, scopeUnion(providerScopes(p), unionScopes(a, others)), "consent", req.Open)
 	if err != nil {
 		s.recordFailure(client, a, p, err)
 		return nil, err
 	}
 	changes := diff(a, g, oldChildren)
+	changes.ScopesNotGranted = missingScopes(asked, g.Scopes)
 	if changes.IdentityChanged && (req.ConfirmIdentity == nil || !req.ConfirmIdentity(a.Identity, g.Identity)) {
 		return nil, ErrIdentityDeclined
 	}
@@ -320,7 +328,11 @@ func (s *Service) Reconnect(ctx context.Context, req ReconnectRequest) (*Connect
 		if err := tx.UpdateAccount(a); err != nil {
 			return err
 		}
-		details := grantDetails(g)
+		// New tokens: a renewal cut off before counts no more.
+		if err := tx.ClearRenewal(a.ID); err != nil {
+			return err
+		}
+		details := grantDetails(g, asked, changes.ScopesNotGranted)
 		details["scopes_gained"], details["scopes_lost"] = changes.ScopesGained, changes.ScopesLost
 		details["assets_gained"], details["assets_lost"] = changes.AssetsGained, changes.AssetsLost
 		details["previous_scopes"] = oldScopes
@@ -343,6 +355,7 @@ func (s *Service) Reconnect(ctx context.Context, req ReconnectRequest) (*Connect
 		if len(changes.ScopesLost) > 0 {
 			msg += " Permissions lost: " + strings.Join(changes.ScopesLost, ", ") + "."
 		}
+		msg += NotGrantedSentence(changes.ScopesNotGranted)
 		if err := tx.AppendEvent(event(backend.EventAccountReconnected, outcome, msg, client, a, details)); err != nil {
 			return err
 		}
@@ -527,9 +540,10 @@ func diff(a *backend.Account, g *backend.Grant, children []*backend.Account) Cha
 	return ch
 }
 
-func grantDetails(g *backend.Grant) map[string]any {
+func grantDetails(g *backend.Grant, asked, notGranted []string) map[string]any {
 	return map[string]any{
 		"identity": who(g.Identity), "external_id": g.Identity.ExternalID, "scopes": g.Scopes,
+		"scopes_requested": asked, "scopes_not_granted": notGranted,
 		"expires_at": g.ExpiresAt, "refresh_expires_at": g.RefreshExpiresAt, "has_refresh_token": g.RefreshToken != "",
 		"assets": assetNames(g.Assets),
 	}

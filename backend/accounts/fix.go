@@ -235,7 +235,7 @@ func (s *Service) applyLogin(ctx context.Context, a *backend.Account, p *backend
 			return err
 		}
 		return tx.AppendEvent(event(backend.EventAccountReconnected, backend.OutcomeOK,
-			fmt.Sprintf("%s account %q reconnected as %s, %s.", p.Name, a.Label, who(g.Identity), how), c, a, grantDetails(g)))
+			fmt.Sprintf("%s account %q reconnected as %s, %s.", p.Name, a.Label, who(g.Identity), how), c, a, grantDetails(g, nil, nil)))
 	})
 }
 

@@ -203,8 +203,12 @@ func TestReconnectSharedLogin(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(auth.seen) != 4 || !reflect.DeepEqual(auth.seen[3].Scopes, []string{"openid", "youtube"}) {
-		t.Errorf("one login with the union of scopes expected; seen %d, scopes %v", len(auth.seen), auth.seen[len(auth.seen)-1].Scopes)
+	// One login asking for the provider's scopes and the union of what the
+	// accounts were granted (issue 10: a reconnect asks for what they need).
+	p, _ := f.svc.Providers.Provider("google")
+	want := scopeUnion(providerScopes(p), []string{"openid", "youtube"})
+	if len(auth.seen) != 4 || !reflect.DeepEqual(auth.seen[3].Scopes, want) {
+		t.Errorf("one login with %v expected; seen %d, scopes %v", want, len(auth.seen), auth.seen[len(auth.seen)-1].Scopes)
 	}
 	if len(res.Also) != 1 || res.Also[0].ID != ids[1] || len(res.NotFixed) != 1 || !strings.Contains(res.NotFixed[0], "belongs to Bob") {
 		t.Fatalf("also = %v, not fixed = %v", res.Also, res.NotFixed)

@@ -18,9 +18,13 @@ type Entry struct {
 	ProviderName string         `json:"provider_name"`
 	Status       backend.Status `json:"status"`
 	// Renews says the tokens renew without the user; ReconnectBy is the
-	// date by which the user must log in again (nil: none known).
+	// date by which the user must log in again (nil: none known; now for
+	// an invalid account).
 	Renews      bool       `json:"renews"`
 	ReconnectBy *time.Time `json:"reconnect_by"`
+	// UnverifiedSince is backend.Account.UnverifiedSince: since when the
+	// checks got no verdict (CheckProblem says why); nil when verified.
+	UnverifiedSince *time.Time `json:"unverified_since"`
 }
 
 // Group is one client and its accounts, most urgent first.
@@ -75,8 +79,15 @@ func (s *Service) entry(a *backend.Account, clientName string, now time.Time, wi
 		p = &backend.Provider{ID: a.Provider, Name: a.Provider, Refresh: backend.RefreshNone}
 	}
 	renews := a.Renews(p)
-	return &Entry{Account: a, ClientName: clientName, ProviderName: p.Name, Renews: renews, ReconnectBy: a.ReconnectBy(renews),
-		Status: a.Status(now, window, renews, p.Refresh == backend.RefreshToken)}
+	by := a.ReconnectBy(renews)
+	if a.Invalid {
+		// The platform refused the token: it must be reconnected now, as
+		// history.Deadlines counts it ("broken now"), not by its old dates.
+		t := now
+		by = &t
+	}
+	return &Entry{Account: a, ClientName: clientName, ProviderName: p.Name, Renews: renews, ReconnectBy: by,
+		UnverifiedSince: a.UnverifiedSince(), Status: a.Status(now, window, renews, p.Refresh == backend.RefreshToken)}
 }
 
 // Groups returns every client with its accounts. Clients whose accounts need
@@ -202,7 +213,10 @@ func notifyCandidates(entries []*Entry) []notify.Candidate {
 		out = append(out, notify.Candidate{
 			AccountID: e.ID, ClientID: e.ClientID, ClientName: e.ClientName,
 			Provider: e.Provider, ProviderName: e.ProviderName, Label: e.Label,
-			Status: e.Status, ReconnectBy: e.ReconnectBy, Invalid: e.Invalid, Reason: e.Reason, Renews: e.Renews,
+			// The account's own deadline, not Entry's "now" for an invalid
+			// account: it keys which notifications were sent, so it must not
+			// move between runs.
+			Status: e.Status, ReconnectBy: e.Account.ReconnectBy(e.Renews), Invalid: e.Invalid, Reason: e.Reason, Renews: e.Renews,
 		})
 	}
 	return out

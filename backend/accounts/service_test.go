@@ -291,14 +291,41 @@ func equal(a, b []string) bool {
 
 func TestNotifyCandidates(t *testing.T) {
 	by := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
-	a := &backend.Account{ID: "acc_abcdefghjkmn", ClientID: "cli_a", Provider: "facebook", Label: "Acme Page", Invalid: true, Reason: backend.ReasonRevoked}
+	a := &backend.Account{ID: "acc_abcdefghjkmn", ClientID: "cli_a", Provider: "facebook", Label: "Acme Page", Invalid: true, Reason: backend.ReasonRevoked,
+		DataAccessExpiresAt: &by}
+	// An invalid entry's reconnect-by is "now"; the candidate keeps the
+	// account's own deadline, which keys the notifications sent.
+	now := by.Add(-48 * time.Hour)
 	got := notifyCandidates([]*Entry{
-		{Account: a, ClientName: "Acme Bakery", ProviderName: "Facebook", Status: backend.StatusInvalid, Renews: true, ReconnectBy: &by},
+		{Account: a, ClientName: "Acme Bakery", ProviderName: "Facebook", Status: backend.StatusInvalid, Renews: true, ReconnectBy: &now},
 		nil, {},
 	})
 	want := []notify.Candidate{{AccountID: a.ID, ClientID: "cli_a", ClientName: "Acme Bakery", Provider: "facebook", ProviderName: "Facebook",
 		Label: "Acme Page", Status: backend.StatusInvalid, ReconnectBy: &by, Invalid: true, Reason: backend.ReasonRevoked, Renews: true}}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("notifyCandidates = %+v, want %+v", got, want)
+	}
+}
+
+// An invalid account must be reconnected now: status --json, the window and
+// the deadlines agree; the other dates stay the account's.
+func TestInvalidReconnectByIsNow(t *testing.T) {
+	f := newFixture(t)
+	c := f.client(t, "Acme")
+	a := f.importToken(t, c.ID, "acme-page", 30*24*time.Hour)
+	e, err := f.svc.Entry(context.Background(), a.ID)
+	if err != nil || e.ReconnectBy == nil || !e.ReconnectBy.After(f.now.Add(29*24*time.Hour)) {
+		t.Fatalf("healthy entry: reconnect by %v (%v), want its expiry", e.ReconnectBy, err)
+	}
+	a.Invalid, a.Reason = true, backend.ReasonRevoked
+	if err := f.svc.Store.Update(context.Background(), func(tx backend.Tx) error { return tx.UpdateAccount(a) }); err != nil {
+		t.Fatal(err)
+	}
+	e, err = f.svc.Entry(context.Background(), a.ID)
+	if err != nil || e.ReconnectBy == nil || !e.ReconnectBy.Equal(f.now) {
+		t.Fatalf("invalid entry: reconnect by %v (%v), want now %v", e.ReconnectBy, err, f.now)
+	}
+	if e.ExpiresAt == nil || !e.ExpiresAt.After(f.now) {
+		t.Errorf("the expiry changed: %v", e.ExpiresAt)
 	}
 }

@@ -7,11 +7,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"strings"
 	"time"
 
 	"github.com/tokenwarden/tokenwarden/backend"
 	"github.com/tokenwarden/tokenwarden/backend/accounts"
+	"github.com/tokenwarden/tokenwarden/backend/oauth"
 )
 
 func init() {
@@ -85,19 +87,31 @@ func parseExpiry(at, in string, now time.Time) (*time.Time, error) {
 			return nil, backend.Errorf(backend.EINVALID, "--expires-in %q is not a positive duration.", in).
 				WithHint("Write it like 90m, 12h or 60d.")
 		}
+		if d > maxExpiresIn {
+			return nil, backend.Errorf(backend.EINVALID, "--expires-in %q is more than %d days; no token lasts that long.", in, maxExpiresIn/(24*time.Hour)).
+				WithHint("Leave --expires-in out if the token does not expire.")
+		}
 		t := now.Add(d)
 		return &t, nil
 	}
 	return nil, nil
 }
 
+// maxExpiresIn is the longest lifetime a token may be given by hand: the
+// longest a token response may claim.
+const maxExpiresIn = oauth.MaxAccessLifetime
+
 // ParseDuration is time.ParseDuration plus a "d" suffix for days, as token
-// lifetimes are counted in days.
+// lifetimes are counted in days. A day count beyond what a time.Duration
+// holds (about 106751 days) is an error, not a wrapped value.
 func ParseDuration(s string) (time.Duration, error) {
 	if days, ok := strings.CutSuffix(s, "d"); ok {
-		var n int
+		var n int64
 		if _, err := fmt.Sscanf(days, "%d", &n); err != nil || fmt.Sprint(n) != days {
 			return 0, fmt.Errorf("bad day count %q", days)
+		}
+		if n > int64(math.MaxInt64/(24*time.Hour)) || n < -int64(math.MaxInt64/(24*time.Hour)) {
+			return 0, fmt.Errorf("day count %q is too large", days)
 		}
 		return time.Duration(n) * 24 * time.Hour, nil
 	}

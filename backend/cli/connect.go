@@ -95,4 +95,7 @@ func printConnectResult(env *Env, res *accounts.ConnectResult, verb string) {
 	if verb == "Reconnected" && len(ch.ScopesGained) > 0 {
 		fmt.Fprintf(env.Stderr, "Permissions gained: %s\n", strings.Join(ch.ScopesGained, ", "))
 	}
+	if s := accounts.NotGrantedSentence(ch.ScopesNotGranted); s != "" {
+		fmt.Fprintln(env.Stderr, strings.TrimSpace(s))
+	}
 }

@@ -15,20 +15,24 @@ func init() {
 }
 
 type statusJSON struct {
-	ID              string         `json:"id"`
-	Client          string         `json:"client"`
-	ClientID        string         `json:"client_id"`
-	Provider        string         `json:"provider"`
-	Label           string         `json:"label"`
-	Status          backend.Status `json:"status"`
-	ExpiresAt       *time.Time     `json:"expires_at"`
-	Reason          string         `json:"reason"`
-	HasRefreshToken bool           `json:"has_refresh_token"`
-	Renews          bool           `json:"renews"`
-	ReconnectBy     *time.Time     `json:"reconnect_by"`
-	LastCheckedAt   *time.Time     `json:"last_checked_at"`
-	NextCheckAt     *time.Time     `json:"next_check_at"`
-	ParentID        string         `json:"parent_id,omitempty"`
+	ID        string         `json:"id"`
+	Client    string         `json:"client"`
+	ClientID  string         `json:"client_id"`
+	Provider  string         `json:"provider"`
+	Label     string         `json:"label"`
+	Status    backend.Status `json:"status"`
+	ExpiresAt *time.Time     `json:"expires_at"`
+	// Reason says why the token is bad (invalid accounts); CheckProblem
+	// why the last check got no verdict, since UnverifiedSince.
+	Reason          string     `json:"reason"`
+	CheckProblem    string     `json:"check_problem"`
+	UnverifiedSince *time.Time `json:"unverified_since"`
+	HasRefreshToken bool       `json:"has_refresh_token"`
+	Renews          bool       `json:"renews"`
+	ReconnectBy     *time.Time `json:"reconnect_by"`
+	LastCheckedAt   *time.Time `json:"last_checked_at"`
+	NextCheckAt     *time.Time `json:"next_check_at"`
+	ParentID        string     `json:"parent_id,omitempty"`
 }
 
 func runStatus(ctx context.Context, env *Env, args []string) (int, error) {
@@ -57,7 +61,8 @@ func runStatus(ctx context.Context, env *Env, args []string) (int, error) {
 				code = ExitAttention
 			}
 			out = append(out, statusJSON{ID: e.ID, Client: e.ClientName, ClientID: e.ClientID, Provider: e.Provider,
-				Label: e.Label, Status: e.Status, ExpiresAt: e.ExpiresAt, Reason: e.Reason, HasRefreshToken: e.HasRefreshToken,
+				Label: e.Label, Status: e.Status, ExpiresAt: e.ExpiresAt, Reason: e.Reason, CheckProblem: e.CheckProblem,
+				UnverifiedSince: e.UnverifiedSince, HasRefreshToken: e.HasRefreshToken,
 				Renews: e.Renews, ReconnectBy: e.ReconnectBy, LastCheckedAt: e.LastCheckedAt, NextCheckAt: e.NextCheckAt, ParentID: e.ParentID})
 			if !*asJSON {
 				fmt.Fprintf(env.Stdout, "  %s %s · %s (%s): %s%s\n", mark(e.Status), e.ProviderName, e.Label, e.ID,

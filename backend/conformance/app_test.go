@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tokenwarden/tokenwarden/backend"
 	"github.com/tokenwarden/tokenwarden/backend/accounts"
 	"github.com/tokenwarden/tokenwarden/backend/cli"
 	"github.com/tokenwarden/tokenwarden/backend/monitor"
@@ -33,6 +34,9 @@ type app struct {
 	transcript bytes.Buffer // every command's output, for the leak scan
 	// skew moves the app's clock ahead of the real one (see later).
 	skew time.Duration
+	// cutKeychain makes every keychain write fail, as when the keyring
+	// daemon dies mid-renewal: the provider's answer is never stored.
+	cutKeychain bool
 }
 
 // later moves the app's clock d ahead: the user runs the next command a
@@ -47,14 +51,25 @@ func newApp(t *testing.T) *app {
 }
 
 // openService opens the data folder the way the app does (package wire),
-// on the test's clock.
-func openService(dataDir string, now func() time.Time) (*accounts.Service, *monitor.Monitor, func(), error) {
+// on the test's clock; cutKeychain makes its keychain fail every write.
+func openService(dataDir string, now func() time.Time, cutKeychain bool) (*accounts.Service, *monitor.Monitor, func(), error) {
 	svc, db, _, err := wire.Open(dataDir)
 	if err != nil {
 		return nil, nil, nil, err
 	}
+	if cutKeychain {
+		svc.Secrets = deadKeychain{svc.Secrets}
+	}
 	svc.Now = now
 	return svc, wire.Monitor(svc), func() { db.Close() }, nil
+}
+
+// deadKeychain reads, and fails every write as a keyring daemon that was
+// just killed would.
+type deadKeychain struct{ backend.Secrets }
+
+func (deadKeychain) SetSecret(context.Context, string, backend.SecretKind, string) error {
+	return backend.Errorf(backend.EUNAVAILABLE, "The keychain stopped answering (the keyring daemon was killed).")
 }
 
 // cliResult is what one command did.
@@ -80,7 +95,7 @@ func (a *app) run(stdin string, args ...string) cliResult {
 		if svc != nil {
 			return nil
 		}
-		s, m, c, err := openService(a.dir, a.now)
+		s, m, c, err := openService(a.dir, a.now, a.cutKeychain)
 		if err != nil {
 			return err
 		}
@@ -123,6 +138,8 @@ type statusRow struct {
 	Renews          bool       `json:"renews"`
 	ReconnectBy     *time.Time `json:"reconnect_by"`
 	LastCheckedAt   *time.Time `json:"last_checked_at"`
+	CheckProblem    string     `json:"check_problem"`
+	UnverifiedSince *time.Time `json:"unverified_since"`
 	Label           string     `json:"label"`
 }
 

@@ -21,56 +21,12 @@ import (
 	"testing"
 )
 
-// The defects of issue 10 ("Fixes the matrix forces") and those the matrix
-// found besides. A cell that fails because of one is listed in knownFailing.
-const (
-	defectIntrospection   = "introspection used without client credentials for a public client"
-	defectReconnectBy     = "an invalid account's reconnect_by is not now (null, or its old expiry)"
-	defectTokenValidation = "token response not validated before it is stored"
-	defectReuseWording    = "rotated-refresh-token reuse is worded as a deauthorization"
-
-	// Found by the matrix, beyond issue 10's list.
-	defectOfflineConsent = "offline_access asked for without prompt=consent (OIDC Core 11), so no refresh token"
-	defectReconnectScope = "reconnect asks for the scopes granted last time, not the provider's, so a lost scope never comes back"
-	defectJWTCheck       = "an RFC 9068 JWT access token cannot be introspected; the refusal is worded app_misconfigured, no other check"
-	defectJWTRevoke      = "delete counts the refused revocation of a JWT access token as failure after the refresh token was revoked"
-	defectInactiveReason = "an inactive introspection reply before the token's known expiry is reported as expired, not revoked"
-	defectNarrowerUnsaid = "scopes granted narrower than requested are not said at connect (nor by a check)"
-)
-
 // knownFailing maps "row/step" to the defect that makes the cell fail
 // today. Such a cell is reported as a known defect instead of failing the
 // test; a listed cell that passes fails the test, so remove its entry when
-// the fix lands. Empty this map once issue 10's fixes are in.
-var knownFailing = map[string]string{
-	"1/check":       defectIntrospection,
-	"1/renew":       defectIntrospection,
-	"1/check again": defectIntrospection,
-
-	"4a/interrupted renewal (rotated token reused)": defectReuseWording,
-	"4a/invalid: reconnect_by is now":               defectReconnectBy,
-
-	"5a/token_type MAC refused":            defectTokenValidation,
-	"5a/access token with a space refused": defectTokenValidation,
-	"5a/expires_in 9223372037 clamped":     defectTokenValidation,
-
-	"5b/check":       defectJWTCheck,
-	"5b/renew":       defectJWTCheck,
-	"5b/check again": defectJWTCheck,
-	"5b/reconnect":   defectReconnectScope,
-	"5b/delete":      defectJWTRevoke,
-
-	"6a/connect":     defectOfflineConsent,
-	"6a/check":       defectOfflineConsent,
-	"6a/renew":       defectOfflineConsent,
-	"6a/check again": defectOfflineConsent,
-	"6a/reconnect":   defectReconnectScope,
-
-	"6b/narrower grant recorded and said": defectNarrowerUnsaid,
-
-	"8a/server revokes: invalid, revoked": defectInactiveReason,
-	"8a/invalid: reconnect_by is now":     defectReconnectBy,
-}
+// the fix lands. Issue 10's defects (K1..K11) are fixed: keep it empty, and
+// add an entry only with the defect's words while its fix is under way.
+var knownFailing = map[string]string{}
 
 // configuration is one row of the matrix: how the server is set up, how the
 // app is registered there, and the steps the account goes through.

@@ -233,30 +233,3 @@ func (s *oidcServer) active(token string) (bool, error) {
 	}
 	return body.Active, nil
 }
-
-// refreshAs redeems refreshToken as the client would: the renewal of a
-// process cut off before it stored the answer.
-func (s *oidcServer) refreshAs(c appClient, refreshToken string) error {
-	form := url.Values{"grant_type": {"refresh_token"}, "refresh_token": {refreshToken}}
-	if c.Secret == "" {
-		form.Set("client_id", c.ID)
-	} else if c.AuthMethod == "client_secret_post" {
-		form.Set("client_id", c.ID)
-		form.Set("client_secret", c.Secret)
-	}
-	req, _ := http.NewRequest(http.MethodPost, s.Issuer+"/token", strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	if c.Secret != "" && c.AuthMethod != "client_secret_post" {
-		req.SetBasicAuth(url.QueryEscape(c.ID), url.QueryEscape(c.Secret))
-	}
-	resp, err := s.http.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		b, _ := io.ReadAll(resp.Body)
-		return fmt.Errorf("refresh: HTTP %d: %s", resp.StatusCode, b)
-	}
-	return nil
-}

@@ -13,28 +13,39 @@ import (
 
 // The steps particular to one configuration.
 
-// interruptedRenewal: a renewal whose answer was never stored (the process
-// was cut off) leaves the app holding a refresh token the server rotated
-// out; presenting it trips reuse detection, which revokes the grant. The
-// account must become invalid and say what happened in words.
+// interruptedRenewal: the app renews, the server rotates the refresh
+// token, and the app is cut off before it stores the answer (the keyring
+// daemon dies between the provider's answer and the keychain write, the
+// one window no care can close). The app still holds the rotated-out
+// refresh token. The next plain check must take that account up again at
+// once (the renewal journal), and when the server's reuse detection
+// refuses the token, say the renewal was interrupted, not "revoked".
 func interruptedRenewal(l *life) error {
 	if err := connect(l); err != nil {
 		return fmt.Errorf("connect for the scenario: %w", err)
 	}
-	if err := l.srv.refreshAs(l.cfg.client, l.srv.lastRefreshToken(l.app.t, l.cfg.client.ID)); err != nil {
-		return fmt.Errorf("the cut-off renewal: %w", err)
+	oldRT := l.srv.lastRefreshToken(l.app.t, l.cfg.client.ID)
+	l.app.later(3 * time.Minute)
+	l.app.cutKeychain = true
+	_, cut, _ := l.app.check(l.accountID, "--account", l.accountID)
+	l.app.cutKeychain = false
+	if cut.Code == cli.ExitOK {
+		return fmt.Errorf("the cut-off renewal reported success: %s", cut)
+	}
+	if l.srv.lastRefreshToken(l.app.t, l.cfg.client.ID) == oldRT {
+		return fmt.Errorf("the cut-off renewal never reached the server: %s", cut)
 	}
 	l.app.later(3 * time.Minute)
-	res, r, err := l.app.check(l.accountID, "--account", l.accountID)
+	res, r, err := l.app.check(l.accountID, "--client", clientName)
 	if err != nil {
 		return err
 	}
 	if res.After != string(backend.StatusInvalid) || r.Code != cli.ExitAttention {
-		return fmt.Errorf("after reuse detection: exit %d, status %s, reason %q", r.Code, res.After, res.Reason)
+		return fmt.Errorf("after reuse detection: exit %d, status %s, reason %q: %s", r.Code, res.After, res.Reason, firstOf(res.Message, res.Error))
 	}
 	text := strings.ToLower(firstOf(res.Message, res.Error))
-	if !strings.Contains(text, "interrupted") {
-		return fmt.Errorf("the account does not say the last renewal was interrupted: %q", firstOf(res.Message, res.Error))
+	if !strings.Contains(text, "interrupted") || res.Reason != backend.ReasonRenewalInterrupted {
+		return fmt.Errorf("the account does not say the last renewal was interrupted (reason %q): %q", res.Reason, firstOf(res.Message, res.Error))
 	}
 	return nil
 }
@@ -207,6 +218,13 @@ func serverUnreachable(l *life) error {
 	}
 	if res.Reason != backend.ReasonNetwork {
 		return fmt.Errorf("check: exit %d, reason %q, want %q: %s", r.Code, res.Reason, backend.ReasonNetwork, firstOf(res.Error, res.Message))
+	}
+	// status --json says why and since when the account is not verified;
+	// reason keeps meaning "why the token is bad".
+	if after.CheckProblem != backend.ReasonNetwork || after.UnverifiedSince == nil || before.LastCheckedAt == nil ||
+		!after.UnverifiedSince.Equal(*before.LastCheckedAt) {
+		return fmt.Errorf("status: check_problem %q, unverified_since %s; want %q since %s", after.CheckProblem,
+			fmtTime(after.UnverifiedSince), backend.ReasonNetwork, fmtTime(before.LastCheckedAt))
 	}
 	return nil
 }

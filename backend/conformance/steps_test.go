@@ -141,6 +141,9 @@ func check(l *life) error {
 	if st.LastCheckedAt == nil {
 		return fmt.Errorf("a successful check left last_checked_at empty")
 	}
+	if st.CheckProblem != "" || st.UnverifiedSince != nil {
+		return fmt.Errorf("a successful check left check_problem %q, unverified_since %s", st.CheckProblem, fmtTime(st.UnverifiedSince))
+	}
 	return nil
 }
 

@@ -175,12 +175,18 @@ type loaded struct {
 	client   *backend.Client
 	children []*backend.Account
 	clients  map[string]*backend.Client // of the children
+	// renewalMark is the renewal journal's mark: a renewal sent then and
+	// never recorded (nil: none).
+	renewalMark *time.Time
 }
 
 func (m *Monitor) load(ctx context.Context, id string) (*loaded, error) {
 	st := &loaded{clients: map[string]*backend.Client{}}
 	err := m.Store.View(ctx, func(tx backend.Tx) (err error) {
 		if st.account, err = tx.Account(id); err != nil {
+			return err
+		}
+		if st.renewalMark, err = tx.RenewalMark(id); err != nil {
 			return err
 		}
 		st.client, err = tx.Client(st.account.ClientID)
@@ -245,20 +251,23 @@ type run struct {
 	res     *Result
 	secrets oauth.Redactor // to hide from messages
 
-	renewWhy      string
-	grant         *backend.Grant
-	rotated       bool
-	refreshFail   *failure // the platform refused to renew: a verdict
-	validation    *backend.Validation
-	noVerdict     *failure
-	paused        time.Time
-	findings      []finding
-	lostPages     []*backend.Account
-	backPages     []*backend.Account
-	newPages      []string
-	scopesLost    []string
-	scopesGain    []string
-	checkFindings []string // only in the result and the check's event
+	renewWhy string
+	// renewalSettled: the renewal got an answer (or was never sent), so
+	// finish removes the journal's mark.
+	renewalSettled bool
+	grant          *backend.Grant
+	rotated        bool
+	refreshFail    *failure // the platform refused to renew: a verdict
+	validation     *backend.Validation
+	noVerdict      *failure
+	paused         time.Time
+	findings       []finding
+	lostPages      []*backend.Account
+	backPages      []*backend.Account
+	newPages       []string
+	scopesLost     []string
+	scopesGain     []string
+	checkFindings  []string // only in the result and the check's event
 }
 
 func (m *Monitor) status(a *backend.Account, p *backend.Provider, now time.Time) backend.Status {
@@ -330,6 +339,10 @@ func (m *Monitor) check(ctx context.Context, id string, force, recheck bool, cc 
 	// 1. Renew first when due.
 	quirks := m.quirks(p)
 	due, why := refreshDue(a, p, quirks.MinRefreshAge(p), force, c.now)
+	if st.renewalMark != nil && a.Renews(p) && !a.Invalid {
+		// Find out now whether the cut-off renewal's refresh token lives.
+		due, why = true, "interrupted"
+	}
 	c.renewWhy = why
 	switch {
 	case due && credErr != nil:
@@ -343,7 +356,13 @@ func (m *Monitor) check(ctx context.Context, id string, force, recheck bool, cc 
 		}
 		defer end()
 		var g *backend.Grant
+		var markErr error
 		err := c.call(ctx, ps, func(ctx context.Context) (err error) {
+			// The journal's mark goes in before the request leaves: from
+			// then on the platform may retire the refresh token.
+			if markErr = c.markRenewal(ctx); markErr != nil {
+				return markErr
+			}
 			// Once sent, the renewal may have retired the old refresh
 			// token at the platform: its answer is awaited and stored
 			// even when ctx ends meanwhile.
@@ -357,6 +376,12 @@ func (m *Monitor) check(ctx context.Context, id string, force, recheck bool, cc 
 			return err
 		})
 		var pe *pausedError
+		if markErr != nil {
+			return c.localFailure(ctx, "store", markErr)
+		}
+		// A renewal that got no answer (network, cancelled) may still
+		// have been carried out: its mark stays.
+		c.renewalSettled = err == nil || !(backend.Transient(backend.ReasonOf(err)) || errors.As(err, &pe) || ctx.Err() != nil)
 		switch {
 		case err == nil && (g == nil || g.AccessToken == ""):
 			c.findings = append(c.findings, finding{outcome: backend.OutcomeFailed, reason: backend.ReasonUnknown,
@@ -388,6 +413,11 @@ func (m *Monitor) check(ctx context.Context, id string, force, recheck bool, cc 
 			}
 			switch {
 			case backend.IsVerdict(reason):
+				if st.renewalMark != nil && (reason == backend.ReasonRevoked || reason == backend.ReasonExpired) {
+					// The refused token is the one a cut-off renewal had
+					// already traded in (rotation with reuse detection).
+					reason = backend.ReasonRenewalInterrupted
+				}
 				c.refreshFail = &failure{step: "renewal", reason: reason, message: words}
 				return c.finish(ctx)
 			case backend.Transient(reason):
@@ -418,6 +448,11 @@ func (m *Monitor) check(ctx context.Context, id string, force, recheck bool, cc 
 		c.validation = v
 		if !v.Valid {
 			v.Reason = reasonOf(v.Reason)
+			if v.Unexplained && c.expiresAfterNow() {
+				// Inactive before the token's own expiry: revoked (RFC
+				// 7662 §2.2 replies say no more than inactive).
+				v.Reason = backend.ReasonRevoked
+			}
 			break
 		}
 		if v.AssetIDs != nil && a.ParentID == "" {

@@ -49,13 +49,17 @@ func (m *Monitor) checkAccounts(parent context.Context, accounts []*backend.Acco
 		}
 		return a.Before(*b)
 	})
-	var order []string
-	byProvider := map[string][]*backend.Account{}
+	// Accounts whose renewal was cut off go in a first wave of their own
+	// (the renewal journal: their refresh token may be dead, and the sooner
+	// the user knows the better).
+	marks := m.renewalMarks(parent)
+	var first, rest []*backend.Account
 	for _, a := range accounts {
-		if byProvider[a.Provider] == nil {
-			order = append(order, a.Provider)
+		if marks[a.ID] {
+			first = append(first, a)
+		} else {
+			rest = append(rest, a)
 		}
-		byProvider[a.Provider] = append(byProvider[a.Provider], a)
 	}
 
 	ctx, cancel := context.WithCancelCause(parent)
@@ -64,7 +68,6 @@ func (m *Monitor) checkAccounts(parent context.Context, accounts []*backend.Acco
 	var (
 		mu      sync.Mutex
 		results = make([]*Result, 0, len(accounts))
-		wg      sync.WaitGroup
 	)
 	total := len(accounts)
 	record := func(r *Result) {
@@ -78,6 +81,30 @@ func (m *Monitor) checkAccounts(parent context.Context, accounts []*backend.Acco
 			m.OnResult(r)
 		}
 	}
+	for _, wave := range [][]*backend.Account{first, rest} {
+		m.dispatch(ctx, cancel, wave, recheck, cc, record)
+	}
+	if err := parent.Err(); err != nil {
+		return results, err
+	}
+	if err := context.Cause(ctx); err != nil { // the keychain is down
+		return results, err
+	}
+	return results, nil
+}
+
+// dispatch runs the checks of accounts and waits for them; cancel stops
+// the batch when the keychain is down.
+func (m *Monitor) dispatch(ctx context.Context, cancel context.CancelCauseFunc, accounts []*backend.Account, recheck bool, cc *credCache, record func(*Result)) {
+	var order []string
+	byProvider := map[string][]*backend.Account{}
+	for _, a := range accounts {
+		if byProvider[a.Provider] == nil {
+			order = append(order, a.Provider)
+		}
+		byProvider[a.Provider] = append(byProvider[a.Provider], a)
+	}
+	var wg sync.WaitGroup
 	// One dispatcher per platform takes a ticket for that platform, then an
 	// overall one, so a platform at its limit never holds up the others and
 	// the batch runs no more goroutines than it may run checks. The checks
@@ -123,13 +150,20 @@ func (m *Monitor) checkAccounts(parent context.Context, accounts []*backend.Acco
 		})
 	}
 	wg.Wait()
-	if err := parent.Err(); err != nil {
-		return results, err
-	}
-	if err := context.Cause(ctx); err != nil { // the keychain is down
-		return results, err
-	}
-	return results, nil
+}
+
+// renewalMarks are the accounts the renewal journal says a renewal of was
+// cut off; none when the journal cannot be read (the check reads it again).
+func (m *Monitor) renewalMarks(ctx context.Context) map[string]bool {
+	marks := map[string]bool{}
+	_ = m.Store.View(ctx, func(tx backend.Tx) error {
+		all, err := tx.RenewalMarks()
+		for id := range all {
+			marks[id] = true
+		}
+		return err
+	})
+	return marks
 }
 
 // isKeychainDown: the keychain cannot be used now (locked, no Secret

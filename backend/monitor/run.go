@@ -106,7 +106,8 @@ func (m *Monitor) wall() time.Time {
 	return time.Now().Round(0)
 }
 
-// sweep checks the accounts that are due now or within Schedule.Batch.
+// sweep checks the accounts that are due now or within Schedule.Batch, and
+// those whose renewal was cut off (the renewal journal), first.
 func (m *Monitor) sweep(ctx context.Context) {
 	var all []*backend.Account
 	if err := m.Store.View(ctx, func(tx backend.Tx) (err error) {
@@ -116,9 +117,10 @@ func (m *Monitor) sweep(ctx context.Context) {
 		return
 	}
 	limit := m.now().Add(m.Schedule.batch())
+	interrupted := m.renewalMarks(ctx) // due at once, whatever their schedule
 	due := all[:0]
 	for _, a := range all {
-		if a.NextCheckAt == nil || !a.NextCheckAt.After(limit) {
+		if a.NextCheckAt == nil || !a.NextCheckAt.After(limit) || interrupted[a.ID] {
 			due = append(due, a)
 		}
 	}

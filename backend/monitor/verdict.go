@@ -124,6 +124,13 @@ func (c *run) finish(ctx context.Context) (*Result, error) {
 			return err
 		}
 		c.apply(a)
+		// The journal's mark goes once the renewal's answer is recorded, or
+		// once the account is broken anyway (only a reconnect helps then).
+		if c.renewalSettled || res.Verdict == VerdictInvalid {
+			if err := tx.ClearRenewal(a.ID); err != nil {
+				return err
+			}
+		}
 		if !c.paused.IsZero() && c.noVerdict == nil && c.validation == nil && c.refreshFail == nil {
 			// The pause runs on the real clock; the schedule on Now.
 			next := c.now.Add(max(time.Until(c.paused), 0) + jitter(time.Minute, a.ID)).Truncate(time.Millisecond)
@@ -180,7 +187,7 @@ func (c *run) apply(a *backend.Account) {
 	}
 	verdict := func() {
 		a.LastCheckedAt = &now
-		a.CheckFailures, a.LastError = 0, ""
+		a.CheckFailures, a.LastError, a.CheckProblem = 0, "", ""
 	}
 	switch {
 	case c.refreshFail != nil:
@@ -215,6 +222,7 @@ func (c *run) apply(a *backend.Account) {
 	case c.noVerdict != nil:
 		a.CheckFailures++
 		a.LastError = c.secrets.Scrub(c.failureText(c.noVerdict))
+		a.CheckProblem = c.noVerdict.reason
 	}
 }
 

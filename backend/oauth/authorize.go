@@ -301,13 +301,13 @@ func (a *attempt) authURL() (string, error) {
 	}
 	slices.Sort(keys)
 	for _, k := range keys {
-		if reservedAuthParams[k] || k == idParam || (k == "prompt" && a.prompt != "") {
+		if reservedAuthParams[k] || k == idParam || k == "prompt" {
 			continue
 		}
 		opts = append(opts, oauth2.SetAuthURLParam(k, a.p.AuthParams[k]))
 	}
-	if a.prompt != "" {
-		opts = append(opts, oauth2.SetAuthURLParam("prompt", a.prompt))
+	if prompt := a.promptParam(); prompt != "" {
+		opts = append(opts, oauth2.SetAuthURLParam("prompt", prompt))
 	}
 	raw := conf.AuthCodeURL(a.state, opts...)
 	if idParam == "client_id" {
@@ -323,6 +323,22 @@ func (a *attempt) authURL() (string, error) {
 	q.Set(idParam, a.creds.ClientID)
 	u.RawQuery = q.Encode()
 	return u.String(), nil
+}
+
+// promptParam is the prompt to send: the request's, else the provider's
+// auth_params one, with consent added when offline_access is asked for:
+// OpenID Connect Core §11 has the server ignore offline_access unless the
+// prompt includes consent, so without it no refresh token comes.
+func (a *attempt) promptParam() string {
+	prompt := a.prompt
+	if prompt == "" {
+		prompt = a.p.AuthParams["prompt"]
+	}
+	values := strings.Fields(prompt)
+	if slices.Contains(a.scopes, "offline_access") && !slices.Contains(values, "consent") && !slices.Contains(values, "none") {
+		values = append(values, "consent")
+	}
+	return strings.Join(values, " ")
 }
 
 // reservedAuthParams cannot be set through Provider.AuthParams.
@@ -418,7 +434,10 @@ func (a *attempt) complete(ctx context.Context, q url.Values) (*Result, error) {
 		return nil, a.tokenError(ctx, err, peek.contentType())
 	}
 	a.secrets.Add(tok.AccessToken, tok.RefreshToken)
-	g := grantFrom(tok, a.scopes, time.Now())
+	g, err := grantFrom(a.name(), tok, a.scopes, time.Now())
+	if err != nil {
+		return nil, err
+	}
 	res := &Result{Grant: g, RedirectURI: a.redirect, Token: tok}
 
 	// TikTok names the account in the token response itself.

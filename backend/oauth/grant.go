@@ -11,53 +11,57 @@ import (
 	"golang.org/x/oauth2"
 )
 
-// grantFrom turns a token response into a Grant. requested are the scopes
-// asked for: RFC 6749 §5.1 says a response without scope granted exactly
-// those.
-func grantFrom(tok *oauth2.Token, requested []string, now time.Time) *backend.Grant {
+// grantFrom checks a token response (CheckTokenResponse) and turns it into
+// a Grant. requested are the scopes asked for: RFC 6749 §5.1 says a
+// response without scope granted exactly those. Lifetimes are read from
+// the raw members, not x/oauth2's Expiry, which caps expires_in at 2^31
+// seconds (2094) instead of refusing it; they are clamped (Lifetime).
+func grantFrom(name string, tok *oauth2.Token, requested []string, now time.Time) (*backend.Grant, error) {
+	tokenType, _ := tok.Extra("token_type").(string)
+	if fe := CheckTokenResponse(name, tokenType, tok.AccessToken, tok.RefreshToken); fe != nil {
+		return nil, fe
+	}
 	g := &backend.Grant{
 		AccessToken:  tok.AccessToken,
 		RefreshToken: tok.RefreshToken,
 	}
-	// x/oauth2 turns a zero or negative expires_in into an expiry in the
-	// past: that is no lifetime at all, so none is kept.
-	if !tok.Expiry.IsZero() && tok.Expiry.After(now) {
+	if s, ok := firstSeconds(tok, "expires_in", "expires"); ok {
+		g.ExpiresAt = ExpiryAt(now, s, MaxAccessLifetime)
+	} else if !tok.Expiry.IsZero() {
 		t := tok.Expiry
 		g.ExpiresAt = &t
 	}
-	for _, k := range []string{"refresh_expires_in", "refresh_token_expires_in"} {
-		if s, ok := seconds(tok.Extra(k)); ok && s > 0 {
-			t := now.Add(lifetime(s))
-			g.RefreshExpiresAt = &t
-			break
-		}
+	if s, ok := firstSeconds(tok, "refresh_expires_in", "refresh_token_expires_in"); ok {
+		g.RefreshExpiresAt = ExpiryAt(now, s, MaxRefreshLifetime)
 	}
 	if granted, ok := scopeList(tok.Extra("scope")); ok {
 		g.Scopes = granted
 	} else {
 		g.Scopes = append([]string(nil), requested...)
 	}
-	return g
+	return g, nil
 }
 
-// maxLifetime caps a lifetime a provider sends: a longer one is nonsense,
-// and its time.Duration would overflow into the past.
-const maxLifetime = 100 * 365 * 24 * time.Hour
-
-// lifetime is s seconds (s > 0), at most maxLifetime.
-func lifetime(s int64) time.Duration {
-	if s > int64(maxLifetime/time.Second) {
-		return maxLifetime
+// firstSeconds reads the first of keys the response carries as seconds.
+func firstSeconds(tok *oauth2.Token, keys ...string) (int64, bool) {
+	for _, k := range keys {
+		if s, ok := seconds(tok.Extra(k)); ok {
+			return s, true
+		}
 	}
-	return time.Duration(s) * time.Second
+	return 0, false
 }
 
 // seconds reads a number of seconds sent as a JSON number or a string.
 func seconds(v any) (int64, bool) {
 	switch n := v.(type) {
 	case float64:
-		if n >= math.MaxInt64 { // converting would be undefined
+		// Converting a float beyond int64 is undefined in Go: cap it.
+		switch {
+		case n >= math.MaxInt64:
 			return math.MaxInt64, true
+		case n <= math.MinInt64:
+			return math.MinInt64, true
 		}
 		return int64(n), true
 	case json.Number:

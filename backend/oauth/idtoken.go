@@ -79,29 +79,43 @@ func (e idTokenError) Error() string { return string(e) }
 // verifyIDToken checks the signature of a compact JWS with keys and the
 // claims with c (OpenID Connect Core §3.1.3.7), and returns the claims.
 func verifyIDToken(raw string, keys []jwk, c idTokenCheck) (map[string]any, error) {
+	claims, _, err := verifyJWS(raw, keys)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkClaims(claims, c); err != nil {
+		return nil, err
+	}
+	return claims, nil
+}
+
+// verifyJWS checks the signature of a compact JWS with keys and returns its
+// claims and its header's typ.
+func verifyJWS(raw string, keys []jwk) (claims map[string]any, typ string, err error) {
 	parts := strings.Split(raw, ".")
 	if len(parts) != 3 {
-		return nil, idTokenError("it is not a signed JWT")
+		return nil, "", idTokenError("it is not a signed JWT")
 	}
 	var header struct {
 		Alg  string `json:"alg"`
 		Kid  string `json:"kid"`
+		Typ  string `json:"typ"`
 		Crit []any  `json:"crit"`
 	}
 	hb, err := base64.RawURLEncoding.DecodeString(parts[0])
 	if err != nil || json.Unmarshal(hb, &header) != nil {
-		return nil, idTokenError("its header cannot be read")
+		return nil, "", idTokenError("its header cannot be read")
 	}
 	if len(header.Crit) > 0 {
-		return nil, idTokenError("it uses critical extensions Tokenwarden does not understand")
+		return nil, "", idTokenError("it uses critical extensions Tokenwarden does not understand")
 	}
 	sig, err := base64.RawURLEncoding.DecodeString(parts[2])
 	if err != nil {
-		return nil, idTokenError("its signature cannot be read")
+		return nil, "", idTokenError("its signature cannot be read")
 	}
 	alg, ok := algorithms[header.Alg]
 	if !ok {
-		return nil, idTokenError(fmt.Sprintf("it is signed with %q, which Tokenwarden does not accept", providerText(header.Alg)))
+		return nil, "", idTokenError(fmt.Sprintf("it is signed with %q, which Tokenwarden does not accept", providerText(header.Alg)))
 	}
 	signed := []byte(parts[0] + "." + parts[1])
 	candidates := 0
@@ -125,23 +139,16 @@ func verifyIDToken(raw string, keys []jwk, c idTokenCheck) (map[string]any, erro
 	}
 	switch {
 	case candidates == 0:
-		return nil, idTokenError("the provider's published keys do not include the key it was signed with")
+		return nil, "", idTokenError("the provider's published keys do not include the key it was signed with")
 	case !verified:
-		return nil, idTokenError("its signature does not match the provider's keys")
+		return nil, "", idTokenError("its signature does not match the provider's keys")
 	}
 
 	pb, err := base64.RawURLEncoding.DecodeString(parts[1])
-	if err != nil {
-		return nil, idTokenError("its claims cannot be read")
+	if err != nil || json.Unmarshal(pb, &claims) != nil {
+		return nil, "", idTokenError("its claims cannot be read")
 	}
-	var claims map[string]any
-	if json.Unmarshal(pb, &claims) != nil {
-		return nil, idTokenError("its claims cannot be read")
-	}
-	if err := checkClaims(claims, c); err != nil {
-		return nil, err
-	}
-	return claims, nil
+	return claims, header.Typ, nil
 }
 
 func checkClaims(claims map[string]any, c idTokenCheck) error {

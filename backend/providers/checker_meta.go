@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/tokenwarden/tokenwarden/backend"
+	"github.com/tokenwarden/tokenwarden/backend/oauth"
 )
 
 // ---- Facebook ----
@@ -22,7 +23,7 @@ func (k *checker) debugToken(ctx context.Context, c *caller, p *backend.Provider
 	if err != nil {
 		return nil, nil, missingURL(p, "graph_url")
 	}
-	r, err := c.get(ctx, u, "")
+	r, err := c.Get(ctx, u, "")
 	if err != nil {
 		return nil, nil, err
 	}
@@ -156,7 +157,7 @@ func (k *checker) graphMe(ctx context.Context, c *caller, p *backend.Provider, s
 	if err != nil {
 		return nil, missingURL(p, "graph_url")
 	}
-	r, err := c.get(ctx, u, "")
+	r, err := c.Get(ctx, u, "")
 	if err != nil {
 		return nil, err
 	}
@@ -167,10 +168,10 @@ func (k *checker) graphMe(ctx context.Context, c *caller, p *backend.Provider, s
 		return nil, k.fail(refused(p, statusError(c.name, r)), r)
 	}
 	var me struct {
-		ID       flexString `json:"id"`
-		UserID   flexString `json:"user_id"`
-		Name     string     `json:"name"`
-		Username string     `json:"username"`
+		ID       oauth.FlexString `json:"id"`
+		UserID   oauth.FlexString `json:"user_id"`
+		Name     string           `json:"name"`
+		Username string           `json:"username"`
 	}
 	if err := c.decode(r, &me); err != nil {
 		return nil, err
@@ -264,7 +265,7 @@ func (k *checker) refreshInstagram(ctx context.Context, c *caller, p *backend.Pr
 	if err != nil {
 		return nil, missingURL(p, "graph_url")
 	}
-	r, err := c.get(ctx, u, "")
+	r, err := c.Get(ctx, u, "")
 	if err != nil {
 		return nil, err
 	}

@@ -3,6 +3,7 @@ package providers
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/url"
 	"strings"
@@ -23,20 +24,11 @@ func splitScopes(s string) []string {
 	return f
 }
 
-// unixTimeAny reads a Unix time in seconds, or in milliseconds when it is
-// that large (LinkedIn uses both in its APIs); nil for 0.
-func unixTimeAny(n flexInt) *time.Time {
-	if n > 100_000_000_000 {
-		n /= 1000
-	}
-	return unixTime(n)
-}
-
 // identityOf reads who a profile or userinfo reply names: OpenID Connect
 // claims, Microsoft Graph's /me and Pinterest's user_account.
 func identityOf(body []byte) *backend.Identity {
 	var u struct {
-		userinfoBody
+		oauth.UserInfo
 		DisplayName       string `json:"displayName"`
 		Mail              string `json:"mail"`
 		UserPrincipalName string `json:"userPrincipalName"`
@@ -129,7 +121,7 @@ func (k *checker) validateBearer(ctx context.Context, c *caller, p *backend.Prov
 	if _, err := endpoint(p.IdentityURL, "", nil); err != nil {
 		return nil, missingURL(p, "identity_url")
 	}
-	r, err := c.get(ctx, p.IdentityURL, token)
+	r, err := oauth.GetUserInfo(ctx, c, p.IdentityURL, token)
 	if err != nil {
 		return nil, err
 	}
@@ -156,7 +148,7 @@ func (k *checker) validateGoogle(ctx context.Context, c *caller, p *backend.Prov
 	if err != nil {
 		return nil, missingURL(p, "introspect_url")
 	}
-	r, err := c.get(ctx, u, "")
+	r, err := c.Get(ctx, u, "")
 	if err != nil {
 		return nil, err
 	}
@@ -171,12 +163,12 @@ func (k *checker) validateGoogle(ctx context.Context, c *caller, p *backend.Prov
 		return nil, k.fail(refused(p, statusError(c.name, r)), r)
 	}
 	var ti struct {
-		Aud       string     `json:"aud"`
-		Sub       flexString `json:"sub"`
-		Scope     string     `json:"scope"`
-		Exp       flexInt    `json:"exp"`
-		ExpiresIn flexInt    `json:"expires_in"`
-		Email     string     `json:"email"`
+		Aud       string           `json:"aud"`
+		Sub       oauth.FlexString `json:"sub"`
+		Scope     string           `json:"scope"`
+		Exp       oauth.FlexInt    `json:"exp"`
+		ExpiresIn oauth.FlexInt    `json:"expires_in"`
+		Email     string           `json:"email"`
 	}
 	if err := c.decode(r, &ti); err != nil {
 		return nil, err
@@ -198,37 +190,25 @@ func (k *checker) validateGoogle(ctx context.Context, c *caller, p *backend.Prov
 
 // ---- LinkedIn and RFC 7662 introspection ----
 
-// introspection is an RFC 7662 reply, with LinkedIn's status and
-// expires_at.
-type introspection struct {
-	Active    *bool      `json:"active"`
-	Status    string     `json:"status"`
-	Exp       flexInt    `json:"exp"`
-	ExpiresAt flexInt    `json:"expires_at"`
-	Scope     string     `json:"scope"`
-	Sub       flexString `json:"sub"`
-	Username  string     `json:"username"`
-}
-
-// introspect posts the token to p.IntrospectURL; the client authenticates
-// in the body (LinkedIn wants client_id and client_secret there) or with
-// HTTP Basic, as clientAuth says.
+// introspect asks p.IntrospectURL about the token (oauth.Introspect); the
+// client authenticates in the body (LinkedIn wants client_id and
+// client_secret there) or with HTTP Basic, as basic says.
 func (k *checker) introspect(ctx context.Context, c *caller, p *backend.Provider, creds backend.Credentials, token string, basic bool) (*backend.Validation, error) {
 	if _, err := endpoint(p.IntrospectURL, "", nil); err != nil {
 		return nil, missingURL(p, "introspect_url")
 	}
-	form := url.Values{"token": {token}}
+	hint := ""
 	if k.kind == "generic" {
-		form.Set("token_type_hint", "access_token")
+		hint = "access_token"
 	}
-	r, err := c.postClient(ctx, p, creds, p.IntrospectURL, form, basic)
+	r, err := oauth.Introspect(ctx, c, p, creds, token, hint, basic)
 	if err != nil {
 		return nil, err
 	}
 	if !r.OK() {
 		return nil, k.fail(introspectError(c.name, r), r)
 	}
-	var in introspection
+	var in oauth.Introspection
 	if err := c.decode(r, &in); err != nil {
 		return nil, err
 	}
@@ -237,11 +217,8 @@ func (k *checker) introspect(ctx context.Context, c *caller, p *backend.Provider
 			"%s's introspection reply does not say whether the token is active", c.name)
 	}
 	now := k.now()
-	exp := unixTimeAny(in.ExpiresAt)
-	if in.Exp > 0 {
-		exp = unixTime(in.Exp)
-	}
-	v := &backend.Validation{Valid: *in.Active, ExpiresAt: exp, Scopes: splitScopes(in.Scope), Usage: usageOf(r.Header, now)}
+	exp := in.Expiry()
+	v := &backend.Validation{Valid: *in.Active, ExpiresAt: exp, Scopes: in.Scopes(), Usage: usageOf(r.Header, now)}
 	if id := firstOf(string(in.Sub), in.Username); id != "" {
 		v.Identity = &backend.Identity{ExternalID: id, Handle: in.Username}
 	}
@@ -256,8 +233,9 @@ func (k *checker) introspect(ctx context.Context, c *caller, p *backend.Provider
 	case exp != nil && !exp.After(now):
 		v.Reason, v.Message = backend.ReasonExpired, fmt.Sprintf("%s says the token is no longer active; it expired on %s.", c.name, exp.Format(time.RFC3339))
 	default:
-		// RFC 7662 §2.2: an inactive reply says nothing more.
-		v.Reason = refusalCode(p, "")
+		// RFC 7662 §2.2: an inactive reply says nothing more. Without
+		// exp the reason is a guess the caller may correct.
+		v.Reason, v.Unexplained = refusalCode(p, ""), exp == nil
 		if exp != nil {
 			v.Reason = backend.ReasonRevoked // inactive before its expiry
 		}
@@ -297,21 +275,70 @@ func (k *checker) validateLinkedIn(ctx context.Context, c *caller, p *backend.Pr
 	return k.introspect(ctx, c, p, creds, token, false)
 }
 
-// validateGeneric checks a custom provider's token: RFC 7662 introspection
-// when it has introspect_url, else its OpenID userinfo endpoint. Endpoints
-// it leaves empty come from its issuer's discovery document.
+// validateGeneric checks a custom provider's token with the strongest
+// check this app can make there. Endpoints it leaves empty come from its
+// issuer's discovery document.
+//
+//   - RFC 7662 introspection, when the app has a client secret: servers
+//     authenticate the caller there (§2.1), so a public client has none to
+//     offer. It sees revocation, expiry and scopes.
+//   - An RFC 9068 JWT access token the server will not introspect (a 400:
+//     oidc-provider refuses structured tokens) is verified locally against
+//     the issuer's keys: signature, iss, client_id, exp.
+//   - OpenID userinfo with the token as a bearer, otherwise: it proves the
+//     token works.
+//   - Introspection without credentials is the last resort (some servers
+//     allow it); its 401 then says the server wants credentials this app
+//     does not have, which is no verdict on the token.
 func (k *checker) validateGeneric(ctx context.Context, c *caller, p *backend.Provider, creds backend.Credentials, token string) (*backend.Validation, error) {
 	p, err := k.resolve(ctx, p, p.IntrospectURL+p.IdentityURL)
 	if err != nil {
 		return nil, err
 	}
+	confidential := creds.ClientSecret != ""
+	jwt := oauth.IsJWTAccessToken(token) && strings.TrimSpace(p.Issuer) != ""
+	if p.IntrospectURL != "" && confidential {
+		v, err := k.introspect(ctx, c, p, creds, token, oauth.BasicAuth(p, creds))
+		var pe *PlatformError
+		if err == nil || !errors.As(err, &pe) || pe.Status != 400 || (!jwt && p.IdentityURL == "") {
+			return v, err
+		}
+		// 400: the server will not introspect this token; check it another way.
+	}
 	switch {
-	case p.IntrospectURL != "":
-		return k.introspect(ctx, c, p, creds, token, oauth.BasicAuth(p, creds))
+	case jwt:
+		return k.validateJWT(ctx, c, p, creds, token)
 	case p.IdentityURL != "":
 		return k.validateBearer(ctx, c, p, token)
+	case p.IntrospectURL != "":
+		v, err := k.introspect(ctx, c, p, creds, token, oauth.BasicAuth(p, creds))
+		var pe *PlatformError
+		if !confidential && errors.As(err, &pe) && pe.Status == 401 {
+			return nil, newPlatformError(DetailAppConfig, pe.Status, "Add the client secret of a confidential app for this provider, or an identity_url (userinfo) Tokenwarden can check the token at.",
+				"%s checks tokens only for apps with a client secret, and this app has none; the token itself may be fine", c.name)
+		}
+		return v, err
 	}
 	return nil, missingURL(p, "introspect_url or identity_url")
+}
+
+// validateJWT verifies an RFC 9068 access token locally. It cannot see a
+// revocation; the next renewal does.
+func (k *checker) validateJWT(ctx context.Context, c *caller, p *backend.Provider, creds backend.Credentials, token string) (*backend.Validation, error) {
+	claims, err := oauth.VerifyAccessToken(ctx, k.client, c.name, p.Issuer, creds.ClientID, token)
+	if err != nil {
+		return nil, fromOAuth(err)
+	}
+	v := &backend.Validation{Valid: !claims.Expired(k.now()), Scopes: claims.Scopes}
+	exp := claims.ExpiresAt
+	v.ExpiresAt = &exp
+	if claims.Subject != "" {
+		v.Identity = &backend.Identity{ExternalID: claims.Subject}
+	}
+	if !v.Valid {
+		v.Reason, v.Message = backend.ReasonExpired, fmt.Sprintf("%s's access token expired on %s.", c.name, exp.Format(time.RFC3339))
+	}
+	return v, nil
 }
 
 // ---- X ----
@@ -329,7 +356,7 @@ func (k *checker) validateX(ctx context.Context, c *caller, p *backend.Provider,
 	if _, err := endpoint(u, "", nil); err != nil {
 		return nil, missingURL(p, "identity_url")
 	}
-	r, err := c.get(ctx, u, token)
+	r, err := c.Get(ctx, u, token)
 	if err != nil {
 		return nil, err
 	}
@@ -338,9 +365,9 @@ func (k *checker) validateX(ctx context.Context, c *caller, p *backend.Provider,
 	}
 	var v struct {
 		Data *struct {
-			ID       flexString `json:"id"`
-			Name     string     `json:"name"`
-			Username string     `json:"username"`
+			ID       oauth.FlexString `json:"id"`
+			Name     string           `json:"name"`
+			Username string           `json:"username"`
 		} `json:"data"`
 		Errors []struct {
 			Title  string `json:"title"`
@@ -380,7 +407,7 @@ func (k *checker) validateTikTok(ctx context.Context, c *caller, p *backend.Prov
 	if _, err := endpoint(u, "", nil); err != nil {
 		return nil, missingURL(p, "identity_url")
 	}
-	r, err := c.get(ctx, u, token)
+	r, err := c.Get(ctx, u, token)
 	if err != nil {
 		return nil, err
 	}

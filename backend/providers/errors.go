@@ -215,15 +215,15 @@ func withDetail(sentence, detail string) string {
 
 type graphErrorBody struct {
 	Error *struct {
-		Message      string  `json:"message"`
-		Type         string  `json:"type"`
-		Code         flexInt `json:"code"`
-		Subcode      flexInt `json:"error_subcode"`
-		UserTitle    string  `json:"error_user_title"`
-		UserMessage  string  `json:"error_user_msg"`
-		FBTraceID    string  `json:"fbtrace_id"`
-		IsTransient  bool    `json:"is_transient"`
-		DebugSubcode flexInt `json:"subcode"` // debug_token's data.error uses "subcode"
+		Message      string        `json:"message"`
+		Type         string        `json:"type"`
+		Code         oauth.FlexInt `json:"code"`
+		Subcode      oauth.FlexInt `json:"error_subcode"`
+		UserTitle    string        `json:"error_user_title"`
+		UserMessage  string        `json:"error_user_msg"`
+		FBTraceID    string        `json:"fbtrace_id"`
+		IsTransient  bool          `json:"is_transient"`
+		DebugSubcode oauth.FlexInt `json:"subcode"` // debug_token's data.error uses "subcode"
 	} `json:"error"`
 }
 

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/tokenwarden/tokenwarden/backend"
+	"github.com/tokenwarden/tokenwarden/backend/oauth"
 )
 
 // maxPages bounds how many pages of a Graph list are followed.
@@ -56,7 +57,7 @@ func (f *facebook) get(ctx context.Context, c *caller, p *backend.Provider, path
 	if err != nil {
 		return missingURL(p, "graph_url")
 	}
-	r, err := c.get(ctx, u, "")
+	r, err := c.Get(ctx, u, "")
 	if err != nil {
 		return err
 	}
@@ -73,9 +74,9 @@ func needSecret(p *backend.Provider, why string) error {
 }
 
 type exchangeReply struct {
-	AccessToken string  `json:"access_token"`
-	TokenType   string  `json:"token_type"`
-	ExpiresIn   flexInt `json:"expires_in"`
+	AccessToken string        `json:"access_token"`
+	TokenType   string        `json:"token_type"`
+	ExpiresIn   oauth.FlexInt `json:"expires_in"`
 }
 
 // facebookExchange trades a valid Facebook user token for a long-lived one
@@ -98,7 +99,7 @@ func facebookExchange(ctx context.Context, c *caller, p *backend.Provider, creds
 	if err != nil {
 		return nil, missingURL(p, "graph_url")
 	}
-	r, err := c.get(ctx, u, "")
+	r, err := c.Get(ctx, u, "")
 	if err != nil {
 		return nil, err
 	}
@@ -120,22 +121,22 @@ func facebookExchange(ctx context.Context, c *caller, p *backend.Provider, creds
 
 // debugInfo is the data of GET /debug_token.
 type debugInfo struct {
-	AppID               flexString `json:"app_id"`
-	Type                string     `json:"type"`
-	IsValid             bool       `json:"is_valid"`
-	ExpiresAt           *flexInt   `json:"expires_at"`
-	DataAccessExpiresAt flexInt    `json:"data_access_expires_at"`
-	Scopes              []string   `json:"scopes"`
+	AppID               oauth.FlexString `json:"app_id"`
+	Type                string           `json:"type"`
+	IsValid             bool             `json:"is_valid"`
+	ExpiresAt           *oauth.FlexInt   `json:"expires_at"`
+	DataAccessExpiresAt oauth.FlexInt    `json:"data_access_expires_at"`
+	Scopes              []string         `json:"scopes"`
 	GranularScopes      []struct {
-		Scope     string       `json:"scope"`
-		TargetIDs []flexString `json:"target_ids"`
+		Scope     string             `json:"scope"`
+		TargetIDs []oauth.FlexString `json:"target_ids"`
 	} `json:"granular_scopes"`
-	UserID    flexString `json:"user_id"`
-	ProfileID flexString `json:"profile_id"` // the Page, for Page tokens
+	UserID    oauth.FlexString `json:"user_id"`
+	ProfileID oauth.FlexString `json:"profile_id"` // the Page, for Page tokens
 	Error     *struct {
-		Code    flexInt `json:"code"`
-		Message string  `json:"message"`
-		Subcode flexInt `json:"subcode"`
+		Code    oauth.FlexInt `json:"code"`
+		Message string        `json:"message"`
+		Subcode oauth.FlexInt `json:"subcode"`
 	} `json:"error"`
 }
 
@@ -195,9 +196,9 @@ func (f *facebook) complete(ctx context.Context, c *caller, p *backend.Provider,
 
 	// Who the token belongs to.
 	var me struct {
-		ID      flexString `json:"id"`
-		Name    string     `json:"name"`
-		Email   string     `json:"email"`
+		ID      oauth.FlexString `json:"id"`
+		Name    string           `json:"name"`
+		Email   string           `json:"email"`
 		Picture struct {
 			Data struct {
 				URL string `json:"url"`
@@ -209,7 +210,7 @@ func (f *facebook) complete(ctx context.Context, c *caller, p *backend.Provider,
 		if err != nil {
 			return missingURL(p, "identity_url")
 		}
-		r, err := c.get(ctx, u, "")
+		r, err := c.Get(ctx, u, "")
 		if err != nil {
 			return err
 		}
@@ -249,10 +250,10 @@ func (f *facebook) complete(ctx context.Context, c *caller, p *backend.Provider,
 	q := graphQuery(url.Values{"fields": {"id,name,access_token,tasks"}, "limit": {"100"}}, token, secret)
 	err = f.list(ctx, c, p, "me/accounts", q, func(raw json.RawMessage) {
 		var pg struct {
-			ID          flexString `json:"id"`
-			Name        string     `json:"name"`
-			AccessToken string     `json:"access_token"`
-			Tasks       []string   `json:"tasks"`
+			ID          oauth.FlexString `json:"id"`
+			Name        string           `json:"name"`
+			AccessToken string           `json:"access_token"`
+			Tasks       []string         `json:"tasks"`
 		}
 		if json.Unmarshal(raw, &pg) != nil || pg.ID == "" {
 			return
@@ -280,7 +281,7 @@ func (f *facebook) list(ctx context.Context, c *caller, p *backend.Provider, pat
 		return missingURL(p, "graph_url")
 	}
 	for page := 0; next != "" && page < maxPages; page++ {
-		r, err := c.get(ctx, next, "")
+		r, err := c.Get(ctx, next, "")
 		if err != nil {
 			return err
 		}

@@ -5,12 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
-	"math"
 	"net"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -124,7 +121,7 @@ func (c *caller) transportError(ctx context.Context, err error) error {
 }
 
 // get sends a GET with an optional bearer token.
-func (c *caller) get(ctx context.Context, rawURL, bearer string) (*response, error) {
+func (c *caller) Get(ctx context.Context, rawURL, bearer string) (*response, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
 		return nil, c.urlError()
@@ -137,7 +134,7 @@ func (c *caller) get(ctx context.Context, rawURL, bearer string) (*response, err
 
 // postForm sends a form; basicUser/basicPass, when set, go in an
 // Authorization: Basic header, form-encoded as RFC 6749 §2.3.1 asks.
-func (c *caller) postForm(ctx context.Context, rawURL string, form url.Values, basicUser, basicPass string) (*response, error) {
+func (c *caller) PostForm(ctx context.Context, rawURL string, form url.Values, basicUser, basicPass string) (*response, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, rawURL, strings.NewReader(form.Encode()))
 	if err != nil {
 		return nil, c.urlError()
@@ -203,80 +200,17 @@ func missingURL(p *backend.Provider, field string) error {
 		"Provider %q has no usable %s.", p.ID, field)
 }
 
-// flexInt reads a JSON number or a number in a string ("5183944").
-type flexInt int64
-
-func (f *flexInt) UnmarshalJSON(b []byte) error {
-	s := strings.Trim(string(b), `"`)
-	if s == "" || s == "null" {
-		*f = 0
-		return nil
-	}
-	n, err := strconv.ParseFloat(s, 64)
-	switch {
-	case err != nil:
-		return err
-	case math.IsNaN(n):
-		return fmt.Errorf("%q is not a number", s)
-	case n >= math.MaxInt64: // converting would be undefined
-		*f = math.MaxInt64
-	case n <= math.MinInt64:
-		*f = math.MinInt64
-	default:
-		*f = flexInt(n)
-	}
-	return nil
-}
-
-// flexString reads a JSON string or number as text (ids).
-type flexString string
-
-func (f *flexString) UnmarshalJSON(b []byte) error {
-	if len(b) > 0 && b[0] == '"' {
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
-			return err
-		}
-		*f = flexString(s)
-		return nil
-	}
-	if string(b) == "null" {
-		*f = ""
-		return nil
-	}
-	var n json.Number
-	if err := json.Unmarshal(b, &n); err != nil {
-		return nil // objects and arrays are not ids; ignore them
-	}
-	*f = flexString(n.String())
-	return nil
-}
-
-// maxLifetime caps a lifetime a platform sends: a longer one is nonsense,
-// and its time.Duration would overflow into the past.
-const maxLifetime = 100 * 365 * 24 * time.Hour
-
-// maxUnixTime is the last second of year 9999, the latest date a store or
-// JSON can hold.
-const maxUnixTime = 253402300799
-
 // expiry turns seconds from now into a time, nil for none.
-func expiry(now time.Time, seconds flexInt) *time.Time {
+func expiry(now time.Time, seconds oauth.FlexInt) *time.Time {
 	if seconds <= 0 {
 		return nil
 	}
-	d := maxLifetime
-	if seconds < flexInt(maxLifetime/time.Second) {
-		d = time.Duration(seconds) * time.Second
-	}
-	t := now.Add(d).UTC()
-	return &t
+	return oauth.ExpiryAt(now, int64(seconds), oauth.MaxAccessLifetime)
 }
 
-// unixTime turns a Unix timestamp into a time, nil for 0 and for one past
-// year 9999.
-func unixTime(sec flexInt) *time.Time {
-	if sec <= 0 || sec > maxUnixTime {
+// unixTime turns a Unix timestamp into a time, nil for 0 and past year 9999.
+func unixTime(sec oauth.FlexInt) *time.Time {
+	if sec <= 0 || sec > oauth.MaxUnixTime {
 		return nil
 	}
 	t := time.Unix(int64(sec), 0).UTC()

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/tokenwarden/tokenwarden/backend"
+	"github.com/tokenwarden/tokenwarden/backend/oauth"
 )
 
 // instagram (Instagram API with Instagram Login) turns the short-lived
@@ -15,7 +16,7 @@ import (
 type instagram struct{ base }
 
 func (in *instagram) get(ctx context.Context, c *caller, rawURL string, out any) error {
-	r, err := c.get(ctx, rawURL, "")
+	r, err := c.Get(ctx, rawURL, "")
 	if err != nil {
 		return err
 	}
@@ -74,11 +75,11 @@ func (in *instagram) Complete(ctx context.Context, p *backend.Provider, creds ba
 		return c.clean(err)
 	}
 	type profile struct {
-		ID                flexString `json:"id"`
-		UserID            flexString `json:"user_id"`
-		Username          string     `json:"username"`
-		Name              string     `json:"name"`
-		ProfilePictureURL string     `json:"profile_picture_url"`
+		ID                oauth.FlexString `json:"id"`
+		UserID            oauth.FlexString `json:"user_id"`
+		Username          string           `json:"username"`
+		Name              string           `json:"name"`
+		ProfilePictureURL string           `json:"profile_picture_url"`
 	}
 	var me profile
 	var wrapped struct {

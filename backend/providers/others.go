@@ -17,7 +17,7 @@ func getIdentity(ctx context.Context, c *caller, p *backend.Provider, token stri
 	if _, err := endpoint(p.IdentityURL, "", nil); err != nil {
 		return missingURL(p, "identity_url")
 	}
-	r, err := c.get(ctx, p.IdentityURL, token)
+	r, err := c.Get(ctx, p.IdentityURL, token)
 	if err != nil {
 		return err
 	}
@@ -41,10 +41,10 @@ func (x *xPlatform) Complete(ctx context.Context, p *backend.Provider, creds bac
 	c := x.caller(p, creds, g.AccessToken, g.RefreshToken)
 	var v struct {
 		Data *struct {
-			ID              flexString `json:"id"`
-			Name            string     `json:"name"`
-			Username        string     `json:"username"`
-			ProfileImageURL string     `json:"profile_image_url"`
+			ID              oauth.FlexString `json:"id"`
+			Name            string           `json:"name"`
+			Username        string           `json:"username"`
+			ProfileImageURL string           `json:"profile_image_url"`
 		} `json:"data"`
 		Errors []struct {
 			Title  string `json:"title"`
@@ -136,7 +136,7 @@ func (t *tiktok) Complete(ctx context.Context, p *backend.Provider, creds backen
 	if _, err := endpoint(p.IdentityURL, "", nil); err != nil {
 		return missingURL(p, "identity_url")
 	}
-	r, err := c.get(ctx, p.IdentityURL, g.AccessToken)
+	r, err := c.Get(ctx, p.IdentityURL, g.AccessToken)
 	if err != nil {
 		return c.clean(err)
 	}
@@ -182,7 +182,7 @@ func (t *tiktok) Revoke(ctx context.Context, p *backend.Provider, creds backend.
 	}
 	c := t.caller(p, creds, access, refresh)
 	form := url.Values{"client_key": {creds.ClientID}, "client_secret": {creds.ClientSecret}, "token": {access}}
-	r, err := c.postForm(ctx, p.RevokeURL, form, "", "")
+	r, err := c.PostForm(ctx, p.RevokeURL, form, "", "")
 	if err != nil {
 		return c.clean(err)
 	}
@@ -210,11 +210,11 @@ func (pi *pinterest) Complete(ctx context.Context, p *backend.Provider, creds ba
 	}
 	c := pi.caller(p, creds, g.AccessToken, g.RefreshToken)
 	var v struct {
-		ID           flexString `json:"id"`
-		Username     string     `json:"username"`
-		BusinessName string     `json:"business_name"`
-		ProfileImage string     `json:"profile_image"`
-		AccountType  string     `json:"account_type"`
+		ID           oauth.FlexString `json:"id"`
+		Username     string           `json:"username"`
+		BusinessName string           `json:"business_name"`
+		ProfileImage string           `json:"profile_image"`
+		AccountType  string           `json:"account_type"`
 	}
 	if err := getIdentity(ctx, c, p, g.AccessToken, &v); err != nil {
 		return c.clean(err)

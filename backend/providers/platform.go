@@ -2,9 +2,7 @@ package providers
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
@@ -85,11 +83,21 @@ func (b *base) revoke7009(ctx context.Context, p *backend.Provider, creds backen
 	}
 	c := b.caller(p, creds, access, refresh)
 	var first error
+	grantEnded := false
 	for _, t := range []struct{ token, hint string }{{refresh, "refresh_token"}, {access, "access_token"}} {
 		if t.token == "" {
 			continue
 		}
-		if err := b.revokeOne(ctx, c, p, creds, t.token, t.hint, clientAuth); err != nil && first == nil {
+		err := b.revokeOne(ctx, c, p, creds, t.token, t.hint, clientAuth)
+		switch {
+		case err == nil:
+			grantEnded = grantEnded || t.hint == "refresh_token"
+		case grantEnded:
+			// RFC 7009 §2.1: revoking the refresh token ended the grant and
+			// its access tokens; a server that will not revoke the access
+			// token itself (oidc-provider refuses JWT access tokens) changes
+			// nothing.
+		case first == nil:
 			first = err
 		}
 	}
@@ -100,38 +108,17 @@ func (b *base) revokeOne(ctx context.Context, c *caller, p *backend.Provider, cr
 	if _, err := endpoint(p.RevokeURL, "", nil); err != nil {
 		return missingURL(p, "revoke_url")
 	}
-	form := url.Values{"token": {token}, "token_type_hint": {hint}}
-	var r *response
-	var err error
-	if clientAuth {
-		r, err = c.postClient(ctx, p, creds, p.RevokeURL, form, oauth.BasicAuth(p, creds))
-	} else {
-		r, err = c.postForm(ctx, p.RevokeURL, form, "", "")
-	}
-	if err != nil {
+	r, outcome, err := oauth.Revoke(ctx, c, p, creds, token, hint, clientAuth)
+	switch {
+	case err != nil:
 		return err
-	}
-	if r.OK() {
-		// X answers {"revoked": true}; most others an empty body.
-		var v struct {
-			Revoked *bool `json:"revoked"`
-		}
-		if json.Unmarshal(r.Body, &v) == nil && v.Revoked != nil && !*v.Revoked {
-			return newPlatformError(DetailUnknown, r.Status, "Remove the app by hand in the account's settings.",
-				"%s did not revoke the token", c.name)
-		}
+	case outcome == oauth.Revoked:
 		return nil
-	}
-	code, _, _ := parseErrorBody(r.Body)
-	switch code {
-	case "invalid_token", "invalid_grant":
-		// Already expired or revoked (Google answers 400 invalid_token):
-		// what revocation was for.
-		return nil
-	case "unsupported_token_type":
-		if hint == "refresh_token" {
-			return nil // the access token is revoked next
-		}
+	case outcome == oauth.NotRevoked:
+		return newPlatformError(DetailUnknown, r.Status, "Remove the app by hand in the account's settings.",
+			"%s did not revoke the token", c.name)
+	case outcome == oauth.Unsupported && hint == "refresh_token":
+		return nil // the access token is revoked next
 	}
 	return statusError(c.name, r)
 }
@@ -186,45 +173,24 @@ func (o *openID) Revoke(ctx context.Context, p *backend.Provider, creds backend.
 	return o.revoke7009(ctx, p, creds, access, refresh, o.revokeClientAuth)
 }
 
-// userinfoBody is an OpenID Connect userinfo reply, with the fields
-// common non-OpenID profile endpoints use as fallbacks.
-type userinfoBody struct {
-	Sub               flexString `json:"sub"`
-	ID                flexString `json:"id"`
-	Name              string     `json:"name"`
-	GivenName         string     `json:"given_name"`
-	FamilyName        string     `json:"family_name"`
-	Email             string     `json:"email"`
-	PreferredUsername string     `json:"preferred_username"`
-	Username          string     `json:"username"`
-	Login             string     `json:"login"`
-	Picture           flexString `json:"picture"`
-	AvatarURL         string     `json:"avatar_url"`
-}
-
-// userinfo reads the identity at the provider's identity_url.
+// userinfo reads the identity at the provider's identity_url
+// (oauth.GetUserInfo).
 func userinfo(ctx context.Context, c *caller, p *backend.Provider, token string) (backend.Identity, error) {
 	if _, err := endpoint(p.IdentityURL, "", nil); err != nil {
 		return backend.Identity{}, missingURL(p, "identity_url")
 	}
-	r, err := c.get(ctx, p.IdentityURL, token)
+	r, err := oauth.GetUserInfo(ctx, c, p.IdentityURL, token)
 	if err != nil {
 		return backend.Identity{}, err
 	}
 	if !r.OK() {
 		return backend.Identity{}, statusError(c.name, r)
 	}
-	var u userinfoBody
+	var u oauth.UserInfo
 	if err := c.decode(r, &u); err != nil {
 		return backend.Identity{}, err
 	}
-	id := backend.Identity{
-		ExternalID: firstOf(string(u.Sub), string(u.ID)),
-		Name:       firstOf(u.Name, strings.TrimSpace(u.GivenName+" "+u.FamilyName)),
-		Email:      u.Email,
-		Handle:     firstOf(u.PreferredUsername, u.Username, u.Login),
-		PictureURL: firstOf(string(u.Picture), u.AvatarURL),
-	}
+	id := u.Identity()
 	if id.ExternalID == "" {
 		return id, noIdentity(c.name, r.Status)
 	}

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -14,30 +13,10 @@ import (
 	"github.com/tokenwarden/tokenwarden/backend/oauth"
 )
 
-// postClient posts form with the client's credentials: HTTP Basic, or in
-// the body (oauth.AddClientToForm).
-func (c *caller) postClient(ctx context.Context, p *backend.Provider, creds backend.Credentials, rawURL string, form url.Values, basic bool) (*response, error) {
-	if basic {
-		return c.postForm(ctx, rawURL, form, creds.ClientID, creds.ClientSecret)
-	}
-	return c.postForm(ctx, rawURL, oauth.AddClientToForm(form, p, creds), "", "")
-}
-
-// tokenReply is a token endpoint's answer. TikTok says refresh_expires_in,
-// LinkedIn and Pinterest refresh_token_expires_in.
-type tokenReply struct {
-	AccessToken           string  `json:"access_token"`
-	RefreshToken          string  `json:"refresh_token"`
-	ExpiresIn             flexInt `json:"expires_in"`
-	RefreshExpiresIn      flexInt `json:"refresh_expires_in"`
-	RefreshTokenExpiresIn flexInt `json:"refresh_token_expires_in"`
-	RefreshTokenExpiresAt flexInt `json:"refresh_token_expires_at"`
-	Scope                 string  `json:"scope"`
-}
-
 // refreshGrant renews the tokens with the refresh_token grant at
-// p.TokenURL. The Grant's RefreshToken is the new one when the platform
-// rotated it, "" when it sent none (keep the old one).
+// p.TokenURL (oauth.RefreshGrant). The Grant's RefreshToken is the new one
+// when the platform rotated it, "" when it sent none (keep the old one). A
+// token response that fails oauth.CheckTokenResponse is refused whole.
 func (k *checker) refreshGrant(ctx context.Context, c *caller, p *backend.Provider, creds backend.Credentials, refresh string) (*backend.Grant, error) {
 	p, err := k.resolve(ctx, p, p.TokenURL)
 	if err != nil {
@@ -46,47 +25,19 @@ func (k *checker) refreshGrant(ctx context.Context, c *caller, p *backend.Provid
 	if _, err := endpoint(p.TokenURL, "", nil); err != nil {
 		return nil, missingURL(p, "token_url")
 	}
-	form := url.Values{"grant_type": {"refresh_token"}, "refresh_token": {refresh}}
-	basic := oauth.BasicAuth(p, creds)
-	r, err := c.postClient(ctx, p, creds, p.TokenURL, form, basic)
+	r, err := oauth.RefreshGrant(ctx, c, p, creds, refresh)
 	if err != nil {
 		return nil, err
 	}
-	if basic && p.ClientAuth == "" && (r.Status == 400 || r.Status == 401) {
-		// client_auth unset: like x/oauth2's auto-detection, a server
-		// that refuses Basic gets the credentials in the body. A refused
-		// client authentication consumed no refresh token.
-		if code, _, _ := parseErrorBody(r.Body); r.Status == 401 || code == "invalid_client" || code == "unauthorized_client" {
-			if r, err = c.postClient(ctx, p, creds, p.TokenURL, form, false); err != nil {
-				return nil, err
-			}
-		}
+	tr, ok, fe := oauth.ReadTokenReply(c.name, r)
+	switch {
+	case fe != nil:
+		return nil, newPlatformError(DetailBadResponse, r.Status, fe.Err.Hint, "%s", fe.Err.Message)
+	case !ok:
+		return nil, k.fail(grantError(c, r), r)
 	}
-	var tr tokenReply
-	if r.OK() && json.Unmarshal(bytes.TrimSpace(r.Body), &tr) == nil && tr.AccessToken != "" {
-		c.hide(tr.AccessToken, tr.RefreshToken)
-		now := k.now()
-		g := &backend.Grant{
-			AccessToken:  tr.AccessToken,
-			RefreshToken: tr.RefreshToken,
-			ExpiresAt:    expiry(now, tr.ExpiresIn),
-			Scopes:       splitScopes(tr.Scope),
-		}
-		if g.ExpiresAt == nil && p.Lifetimes.Access > 0 {
-			t := now.Add(p.Lifetimes.Access).UTC()
-			g.ExpiresAt = &t
-		}
-		switch {
-		case tr.RefreshExpiresIn > 0:
-			g.RefreshExpiresAt = expiry(now, tr.RefreshExpiresIn)
-		case tr.RefreshTokenExpiresIn > 0:
-			g.RefreshExpiresAt = expiry(now, tr.RefreshTokenExpiresIn)
-		case tr.RefreshTokenExpiresAt > 0:
-			g.RefreshExpiresAt = unixTimeAny(tr.RefreshTokenExpiresAt)
-		}
-		return g, nil
-	}
-	return nil, k.fail(grantError(c, r), r)
+	c.hide(tr.AccessToken, tr.RefreshToken)
+	return tr.Grant(k.now(), p.Lifetimes.Access), nil
 }
 
 // reAADSTS finds a Microsoft identity platform error code in a description.

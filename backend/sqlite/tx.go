@@ -177,7 +177,7 @@ func (t *Tx) DeleteClient(id string) error {
 
 const accountColumns = `id, client_id, provider, label, expires_at, has_refresh_token, invalid, reason, created_at, updated_at,
 	kind, parent_id, identity, scopes, refresh_expires_at, data_access_expires_at, connected_at,
-	last_checked_at, next_check_at, last_refreshed_at, check_failures, last_error, usage`
+	last_checked_at, next_check_at, last_refreshed_at, check_failures, last_error, usage, check_problem`
 
 func scanAccount(s scanner) (*backend.Account, error) {
 	var a backend.Account
@@ -187,7 +187,7 @@ func scanAccount(s scanner) (*backend.Account, error) {
 	if err := s.Scan(&a.ID, &a.ClientID, &a.Provider, &a.Label, &expires,
 		&a.HasRefreshToken, &a.Invalid, &a.Reason, &created, &updated,
 		&a.Kind, &a.ParentID, &identity, &scopes, &refreshExpires, &dataExpires, &connected,
-		&checked, &next, &refreshed, &a.CheckFailures, &a.LastError, &usage); err != nil {
+		&checked, &next, &refreshed, &a.CheckFailures, &a.LastError, &usage, &a.CheckProblem); err != nil {
 		return nil, err
 	}
 	a.LastCheckedAt, a.NextCheckAt, a.LastRefreshedAt = optTime(checked), optTime(next), optTime(refreshed)
@@ -255,7 +255,7 @@ func accountValues(a *backend.Account) ([]any, error) {
 	}
 	return []any{a.Kind, a.ParentID, string(identity), string(scopes),
 		nullTime(&a.RefreshExpiresAt), nullTime(&a.DataAccessExpiresAt), nullTime(&a.ConnectedAt),
-		nullTime(&a.LastCheckedAt), nullTime(&a.NextCheckAt), nullTime(&a.LastRefreshedAt), a.CheckFailures, a.LastError, string(usage)}, nil
+		nullTime(&a.LastCheckedAt), nullTime(&a.NextCheckAt), nullTime(&a.LastRefreshedAt), a.CheckFailures, a.LastError, string(usage), a.CheckProblem}, nil
 }
 
 func (t *Tx) Account(id string) (*backend.Account, error) {
@@ -296,7 +296,7 @@ func (t *Tx) InsertAccount(a *backend.Account) error {
 		return fmt.Errorf("insert account: %w", err)
 	}
 	args := append([]any{a.ID, a.ClientID, a.Provider, a.Label, nullTime(&a.ExpiresAt), a.HasRefreshToken, a.Invalid, a.Reason, created, updated}, more...)
-	_, err = t.tx.ExecContext(t.ctx, "INSERT INTO accounts ("+accountColumns+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", args...)
+	_, err = t.tx.ExecContext(t.ctx, "INSERT INTO accounts ("+accountColumns+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", args...)
 	if sqliteCode(err) == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY {
 		return errNoClient(a.ClientID)
 	} else if err != nil {
@@ -320,7 +320,7 @@ func (t *Tx) UpdateAccount(a *backend.Account) error {
 	res, err := t.tx.ExecContext(t.ctx, `UPDATE accounts SET client_id = ?, provider = ?, label = ?, expires_at = ?,
 		has_refresh_token = ?, invalid = ?, reason = ?, updated_at = ?, kind = ?, parent_id = ?, identity = ?, scopes = ?,
 		refresh_expires_at = ?, data_access_expires_at = ?, connected_at = ?,
-		last_checked_at = ?, next_check_at = ?, last_refreshed_at = ?, check_failures = ?, last_error = ?, usage = ? WHERE id = ?`, append(args, a.ID)...)
+		last_checked_at = ?, next_check_at = ?, last_refreshed_at = ?, check_failures = ?, last_error = ?, usage = ?, check_problem = ? WHERE id = ?`, append(args, a.ID)...)
 	if sqliteCode(err) == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY {
 		return errNoClient(a.ClientID)
 	} else if err != nil {

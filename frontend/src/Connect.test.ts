@@ -214,7 +214,15 @@ describe('Reconnect', () => {
     const r = connectResult();
     r.account.label = 'Anna login';
     r.children = r.children.slice(0, 1);
-    r.changes = { scopes_gained: ['email'], scopes_lost: [], assets_kept: [], assets_gained: [], assets_lost: ['Florist', 'Gym'], identity_changed: true };
+    r.changes = {
+      scopes_gained: ['email'],
+      scopes_lost: [],
+      scopes_not_granted: [],
+      assets_kept: [],
+      assets_gained: [],
+      assets_lost: ['Florist', 'Gym'],
+      identity_changed: true,
+    };
     login.resolve(r);
     const lost = await within(dialog).findByTestId('change-lost');
     expect(lost.textContent).toContain(

@@ -85,6 +85,8 @@ const accounts = (): Overview =>
         status: 'healthy',
         expires_phrase: 'in 40 days',
         last_error: offline,
+        check_problem: 'network',
+        unverified_since: '2026-11-20T09:00:00Z',
         next_check_at: '2026-11-20T11:00:00Z',
       }),
     ]),

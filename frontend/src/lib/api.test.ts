@@ -91,7 +91,15 @@ describe('connect bindings', () => {
     });
     const r = await connect({ client_id: 'c', provider: 'facebook', label: '', scopes: ['a'] });
     expect(r.children).toEqual([]);
-    expect(r.changes).toEqual({ scopes_gained: [], scopes_lost: ['x'], assets_kept: [], assets_gained: [], assets_lost: [], identity_changed: false });
+    expect(r.changes).toEqual({
+      scopes_gained: [],
+      scopes_lost: ['x'],
+      scopes_not_granted: [],
+      assets_kept: [],
+      assets_gained: [],
+      assets_lost: [],
+      identity_changed: false,
+    });
     expect((await providerSetups())[0].scopes).toEqual([]);
     await expect(deleteAccount('acc')).resolves.toEqual({ revoked: false, note: '', deleted: 1 });
   });

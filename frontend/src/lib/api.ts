@@ -68,6 +68,10 @@ export interface AccountView {
    * is not marked broken for this: it only could not be verified.
    */
   last_error: string;
+  /** The reason code of the last check that got no verdict (network, provider_down, rate_limited, app_misconfigured); "" when verified. */
+  check_problem: string;
+  /** RFC 3339: since when checks got no verdict (the platform's last answer, or when the account was added); "" when verified. */
+  unverified_since: string;
   /** API usage at the last check, e.g. {"app call_count": "12%"}. */
   usage: Record<string, string>;
   /** When the account's notifications resume (RFC 3339); "" when not snoozed. */
@@ -251,6 +255,8 @@ export interface Changes {
   scopes_lost: string[];
   /** Pages granted before and still granted. */
   assets_kept: string[];
+  /** Asked for and not granted (the user unticked them, or the platform withheld them). */
+  scopes_not_granted: string[];
   assets_gained: string[];
   assets_lost: string[];
   identity_changed: boolean;
@@ -474,6 +480,7 @@ function connectResult(r: App_ConnectResult): ConnectResult {
       scopes_gained: c.scopes_gained ?? [],
       scopes_lost: c.scopes_lost ?? [],
       assets_kept: c.assets_kept ?? [],
+      scopes_not_granted: c.scopes_not_granted ?? [],
       assets_gained: c.assets_gained ?? [],
       assets_lost: c.assets_lost ?? [],
       identity_changed: !!c.identity_changed,

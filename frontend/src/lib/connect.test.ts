@@ -6,7 +6,6 @@ import {
   connectedHeadline,
   deleteMessage,
   listNames,
-  notGranted,
   pagesLine,
   providerIdFrom,
   reconnectSuggested,
@@ -20,7 +19,15 @@ import {
 } from './connect';
 import { account, connectResult, setup } from '../test/fixtures';
 
-const none = { scopes_gained: [], scopes_lost: [], assets_kept: [], assets_gained: [], assets_lost: [], identity_changed: false };
+const none = {
+  scopes_gained: [],
+  scopes_lost: [],
+  scopes_not_granted: [],
+  assets_kept: [],
+  assets_gained: [],
+  assets_lost: [],
+  identity_changed: false,
+};
 
 describe('setupSteps', () => {
   it('keeps each line of the guide as a step and drops blank lines', () => {
@@ -73,10 +80,6 @@ describe('scopes', () => {
   it('shortens URL scopes for display only', () => {
     expect(scopeLabel('https://www.googleapis.com/auth/youtube.readonly')).toBe('youtube.readonly');
     expect(scopeLabel('pages_show_list')).toBe('pages_show_list');
-  });
-  it('finds requested scopes the platform did not grant', () => {
-    expect(notGranted(['a', 'b', 'c'], ['a', 'c'])).toEqual(['b']);
-    expect(notGranted(['a'], [])).toEqual([]); // the platform did not say
   });
 });
 

@@ -67,12 +67,6 @@ export function toggleScope(p: Pick<ProviderSetup, 'scopes'>, selected: readonly
   return allScopes(p).filter((s) => set.has(s));
 }
 
-/** notGranted lists requested scopes the platform did not grant (the user unticked them in its dialog). */
-export function notGranted(requested: readonly string[], granted: readonly string[]): string[] {
-  if (granted.length === 0) return []; // the platform did not say; nothing to compare
-  return requested.filter((s) => !granted.includes(s));
-}
-
 export interface Who {
   name?: string;
   email?: string;

@@ -108,12 +108,20 @@ describe('checkLine', () => {
   it('says "not verified" in grey when the last check got no answer, with the reason in the tooltip', () => {
     const offline = 'The platform could not be reached (offline, DNS, TLS or timeout).';
     const since = new Date(2026, 10, 20, 14, 5).toISOString();
-    expect(checkLine(account({ last_error: offline, last_checked_at: since, last_checked_phrase: '1 hour ago' }), now, 'en-GB')).toEqual({
+    expect(
+      checkLine(
+        account({ last_error: offline, check_problem: 'network', unverified_since: since, last_checked_at: since, last_checked_phrase: '1 hour ago' }),
+        now,
+        'en-GB',
+      ),
+    ).toEqual({
       text: 'Not verified since 14:05',
       tone: 'muted',
       title: offline,
     });
-    expect(checkLine(account({ last_error: offline }), now).text).toBe('Not verified yet');
+    expect(checkLine(account({ last_error: offline, check_problem: 'network', unverified_since: '2026-11-20T09:00:00Z' }), now).text).toBe('Not verified yet');
+    // Only the backend's unverified_since makes it unverified, not words alone.
+    expect(checkLine(account({ last_error: 'The keychain is locked.', last_checked_phrase: '2 hours ago' }), now).text).toBe('Checked 2 hours ago');
   });
 });
 

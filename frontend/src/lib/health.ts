@@ -92,12 +92,14 @@ export function shortWhen(rfc3339: string, now: Date = new Date(), locale?: stri
  * verified since 14:05" in grey: that says nothing against the token.
  */
 export function checkLine(
-  a: Pick<AccountView, 'last_checked_at' | 'last_checked_phrase' | 'last_error'>,
+  a: Pick<AccountView, 'last_checked_at' | 'last_checked_phrase' | 'last_error' | 'unverified_since'>,
   now: Date = new Date(),
   locale?: string,
 ): Line {
-  if (a.last_error) {
-    const since = a.last_checked_at ? shortWhen(a.last_checked_at, now, locale) : '';
+  if (a.unverified_since) {
+    // The backend says since when (status --json's unverified_since): the
+    // platform's last answer, or when the account was added if none came.
+    const since = a.last_checked_at ? shortWhen(a.unverified_since, now, locale) : '';
     return { text: since ? `Not verified since ${since}` : 'Not verified yet', tone: 'muted', title: a.last_error };
   }
   if (a.last_checked_phrase) return { text: `Checked ${a.last_checked_phrase}`, tone: 'plain', title: '' };

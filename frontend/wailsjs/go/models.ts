@@ -3,6 +3,7 @@ export namespace accounts {
 	export class Changes {
 	    scopes_gained: string[];
 	    scopes_lost: string[];
+	    scopes_not_granted: string[];
 	    assets_kept: string[];
 	    assets_gained: string[];
 	    assets_lost: string[];
@@ -16,6 +17,7 @@ export namespace accounts {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.scopes_gained = source["scopes_gained"];
 	        this.scopes_lost = source["scopes_lost"];
+	        this.scopes_not_granted = source["scopes_not_granted"];
 	        this.assets_kept = source["assets_kept"];
 	        this.assets_gained = source["assets_gained"];
 	        this.assets_lost = source["assets_lost"];
@@ -609,6 +611,8 @@ export namespace main {
 	    problem: string;
 	    action: string;
 	    last_error: string;
+	    check_problem: string;
+	    unverified_since: string;
 	    usage: Record<string, string>;
 	    snoozed_until: string;
 	    needs_attention: boolean;
@@ -649,6 +653,8 @@ export namespace main {
 	        this.problem = source["problem"];
 	        this.action = source["action"];
 	        this.last_error = source["last_error"];
+	        this.check_problem = source["check_problem"];
+	        this.unverified_since = source["unverified_since"];
 	        this.usage = source["usage"];
 	        this.snoozed_until = source["snoozed_until"];
 	        this.needs_attention = source["needs_attention"];

@@ -82,12 +82,18 @@ e2e:
 mutate: test-deps
 	scripts/mutate
 
-# Benchmarks (not part of make test): history queries over 1,000 accounts and
-# 1,000,000 events, and a check sweep of 1,000 and 10,000 accounts against a
-# fake platform with 50 ms latency and 100 requests/s.
+# Benchmarks (not part of make test), each figure beside its reference or
+# target (README, Benchmarks): history page, health, search, retention over
+# 1,000 accounts and 1,000,000 events; status --json as a process at 100,
+# 1,000 and 10,000 accounts beside sqlite3; a check sweep of 1,000 and 10,000
+# accounts against a fake platform (50 ms latency, 100 requests/s). Seeded
+# databases are cached in the temp folder; the first run seeds them.
 bench:
-	go test -run XXX -bench History -benchtime 200x ./backend/sqlite/
-	go test -run XXX -bench Sweep -benchtime 1x ./backend/monitor/
+	@uptime
+	go test -run XXX -bench 'History(Page|Health)' -benchtime 200x -timeout 60m ./backend/sqlite/
+	go test -run XXX -bench 'History(Search|Retention)' -benchtime 1x -timeout 60m ./backend/sqlite/
+	go test -run XXX -bench Status -benchtime 1x ./backend/cli/
+	go test -run XXX -bench Sweep -benchtime 1x -timeout 30m ./backend/monitor/
 
 # Fuzzing beyond the seed corpora that every go test runs: FUZZTIME per target.
 FUZZTIME ?= 60s

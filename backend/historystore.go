@@ -24,9 +24,16 @@ type HistoryTx interface {
 	// ClientAccountIDs returns the ids of every account that was ever
 	// created under the client (from its history), deleted ones included.
 	ClientAccountIDs(clientID string) ([]string, error)
-	// FoldChecks replaces every successful routine check before cutoff,
-	// except those in keep, with one EventChecksSummarized event per account
-	// and UTC day, merging into a summary already there. Write transactions only.
+	// FoldAccounts returns the ids of the accounts with successful routine
+	// checks before cutoff that are past retention's watermark (later than
+	// the last cutoff folded to, or added since that fold): those FoldChecks
+	// would replace. None means nothing is due.
+	FoldAccounts(cutoff time.Time) ([]string, error)
+	// FoldChecks replaces every successful routine check before cutoff past
+	// the watermark, except those in keep, with one EventChecksSummarized event
+	// per account and UTC day, merging into a summary already there, and
+	// moves the watermark to cutoff in the same transaction. Write
+	// transactions only.
 	FoldChecks(cutoff time.Time, keep map[int64]bool) (FoldStats, error)
 }
 
@@ -34,6 +41,16 @@ type HistoryTx interface {
 type HistoryStore interface {
 	HistoryView(ctx context.Context, fn func(HistoryTx) error) error
 	HistoryUpdate(ctx context.Context, fn func(HistoryTx) error) error
+	// Compact gives the space a fold freed back to the file system and
+	// refreshes the query planner's statistics.
+	Compact(ctx context.Context) (CompactStats, error)
+}
+
+// CompactStats says what Compact did, in bytes.
+type CompactStats struct {
+	SizeBefore int64 `json:"size_before"` // database file before
+	FreeBefore int64 `json:"free_before"` // unused pages in it
+	SizeAfter  int64 `json:"size_after"`  // database file after
 }
 
 // StateFilter selects the accounts whose status events StateEvents returns.

@@ -55,6 +55,11 @@ func terminalSafe(data []byte) []byte {
 	var out bytes.Buffer
 	out.Grow(len(data))
 	for i := 0; i < len(data); {
+		if c := data[i]; c >= ' ' && c < 0x7f { // printable ASCII, most of any output: no decoding
+			out.WriteByte(c)
+			i++
+			continue
+		}
 		r, size := utf8.DecodeRune(data[i:])
 		switch {
 		case r == '\n' || r == '\t':
@@ -75,6 +80,11 @@ func escapeJSONControls(encoded []byte) []byte {
 	var out bytes.Buffer
 	out.Grow(len(encoded))
 	for i := 0; i < len(encoded); {
+		if encoded[i] < utf8.RuneSelf { // ASCII: encoding/json escaped its controls already
+			out.WriteByte(encoded[i])
+			i++
+			continue
+		}
 		r, size := utf8.DecodeRune(encoded[i:])
 		if r >= 0x80 && backend.IsControl(r) {
 			out.WriteString(`\u`)

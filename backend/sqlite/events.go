@@ -3,6 +3,7 @@ package sqlite
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -74,9 +75,7 @@ func (t *Tx) Events(f backend.EventFilter) ([]*backend.Event, error) {
 		w.add(true, "time < ?", f.Until.UnixMilli())
 	}
 	if f.Query != "" {
-		// LIKE ignores case for ASCII letters only; SQLite without ICU has
-		// no Unicode case folding.
-		p := "%" + escapeLike(f.Query) + "%"
+		p := "%" + likeEscaper.Replace(f.Query) + "%"
 		w.add(true, `(message LIKE ? ESCAPE '\' OR client_name LIKE ? ESCAPE '\' OR account_label LIKE ? ESCAPE '\')`, p, p, p)
 	}
 	w.add(f.BeforeID > 0, "id < ?", f.BeforeID)
@@ -87,7 +86,13 @@ func (t *Tx) Events(f backend.EventFilter) ([]*backend.Event, error) {
 		limit = DefaultEventLimit
 	}
 	limit = min(limit, MaxEventLimit)
+	if match := searchMatch(f.Query); match != "" {
+		return t.searchEvents(w, match, f.BeforeID, limit)
+	}
+	return t.events(w, limit)
+}
 
+func (t *Tx) events(w where, limit int) ([]*backend.Event, error) {
 	rows, err := t.tx.QueryContext(t.ctx, "SELECT "+eventColumns+" FROM events"+w.sql()+" ORDER BY id DESC LIMIT ?",
 		append(w.args, limit)...)
 	if err != nil {
@@ -96,8 +101,100 @@ func (t *Tx) Events(f backend.EventFilter) ([]*backend.Event, error) {
 	return collect(rows, scanEvent, "list events")
 }
 
+// Free-text search (EventFilter.Query) is a substring of the message, client
+// name or account label, ignoring the case of ASCII letters: LIKE decides,
+// as it always did (SQLite has no Unicode case folding). From three
+// characters on, the trigram index of migration 0010 narrows the rows first
+// to those holding every three-character piece of the query.
+//
+// searchEvents walks the index's candidates newest first, a batch at a
+// time, and checks each batch against the filter, so a page of a common
+// word ends after a batch or two. When the other filters leave few of the
+// candidates (a common word in a rare kind of event), walking them all
+// would read most of the history: after searchWindow candidates it goes on
+// from where it got to with the filter alone, through the indexes the
+// filter has, LIKE checking each row.
+const (
+	searchMin    = 3 // the index holds every run of three characters
+	searchBatch  = 500
+	searchWindow = 4000
+)
+
+// searchMatch is the FTS5 query for q: each three-character piece one
+// quoted string, a double quote written twice, so that the user's quotes,
+// *, :, ^, AND, NEAR and parentheses are text to find, never query syntax.
+// Empty when q is too short for the index.
+func searchMatch(q string) string {
+	r := []rune(q)
+	if len(r) < searchMin {
+		return ""
+	}
+	terms := make([]string, 0, len(r)-searchMin+1)
+	for i := range len(r) - searchMin + 1 {
+		terms = append(terms, `"`+strings.ReplaceAll(string(r[i:i+searchMin]), `"`, `""`)+`"`)
+	}
+	return strings.Join(terms, " ")
+}
+
+func (t *Tx) searchEvents(w where, match string, beforeID int64, limit int) ([]*backend.Event, error) {
+	cand := "SELECT rowid FROM events_search WHERE events_search MATCH ?"
+	candArgs := []any{match}
+	if beforeID > 0 {
+		cand, candArgs = cand+" AND rowid < ?", append(candArgs, beforeID)
+	}
+	// The candidates are read as the batches need them: the index merges
+	// the pieces' lists lazily, so a page found early ends the work early.
+	rows, err := t.tx.QueryContext(t.ctx, cand+" ORDER BY rowid DESC LIMIT ?", append(candArgs, searchWindow+1)...)
+	if err != nil {
+		return nil, fmt.Errorf("search events: %w", err)
+	}
+	defer rows.Close()
+	out := []*backend.Event{}
+	batch := make([]int64, 0, searchBatch)
+	walked, last := 0, int64(0)
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		bw := where{conds: append(slices.Clone(w.conds), "id IN ("+placeholders(len(batch))+")"), args: slices.Clone(w.args)}
+		for _, id := range batch {
+			bw.args = append(bw.args, id)
+		}
+		batch = batch[:0]
+		es, err := t.events(bw, limit-len(out))
+		out = append(out, es...)
+		return err
+	}
+	for len(out) < limit && walked < searchWindow && rows.Next() {
+		if err := rows.Scan(&last); err != nil {
+			return nil, fmt.Errorf("search events: %w", err)
+		}
+		walked++
+		if batch = append(batch, last); len(batch) == searchBatch {
+			if err := flush(); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("search events: %w", err)
+	}
+	if err := flush(); err != nil {
+		return nil, err
+	}
+	if len(out) == limit || walked < searchWindow || !rows.Next() {
+		return out, nil // a full page, or every candidate checked
+	}
+	rows.Close()
+	// The rest, past the candidates walked, by the filter alone.
+	rest := where{conds: append(slices.Clone(w.conds), "id < ?"), args: append(slices.Clone(w.args), last)}
+	es, err := t.events(rest, limit-len(out))
+	if err != nil {
+		return nil, err
+	}
+	return append(out, es...), nil
+}
+
 // likeEscaper makes the user's text match literally inside a LIKE pattern
 // with ESCAPE '\'.
 var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-
-func escapeLike(s string) string { return likeEscaper.Replace(s) }

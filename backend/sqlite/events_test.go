@@ -205,8 +205,8 @@ func TestEscapeLike(t *testing.T) {
 	for in, want := range map[string]string{
 		"plain": "plain", "%": `\%`, "_": `\_`, `\`: `\\`, `50%_off\`: `50\%\_off\\`,
 	} {
-		if got := escapeLike(in); got != want {
-			t.Errorf("escapeLike(%q) = %q, want %q", in, got, want)
+		if got := likeEscaper.Replace(in); got != want {
+			t.Errorf("likeEscaper.Replace(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

@@ -179,12 +179,14 @@ func (t *Tx) ClientAccountIDs(clientID string) ([]string, error) {
 	return ids, nil
 }
 
-// FoldChecks replaces the routine successful checks before cutoff, except
-// those in keep, with one summary event per account and UTC day. A new
-// summary takes the id and time of the last check it replaces, so it stays
-// where those checks were in the id order the history is paged by; a summary
-// already there for that day (from checks that arrived late) is merged into.
-// Running it again with the same cutoff changes nothing.
+// FoldChecks replaces the routine successful checks before cutoff that are
+// past the watermark (foldCandidates), except those in keep, with one
+// summary event per account and UTC day, and moves the watermark in the
+// same transaction. A new summary takes the id and time of the last check it
+// replaces, so it stays where those checks were in the id order the history
+// is paged by; a summary already there for that day (from checks that
+// arrived late) is merged into. Running it again with the same cutoff
+// changes nothing.
 func (t *Tx) FoldChecks(cutoff time.Time, keep map[int64]bool) (backend.FoldStats, error) {
 	return t.foldChecks(cutoff, keep, bulkFold)
 }
@@ -193,6 +195,10 @@ func (t *Tx) FoldChecks(cutoff time.Time, keep map[int64]bool) (backend.FoldStat
 func (t *Tx) foldChecks(cutoff time.Time, keep map[int64]bool, bulk int64) (backend.FoldStats, error) {
 	var st backend.FoldStats
 	if err := t.writable(); err != nil {
+		return st, err
+	}
+	w, err := t.watermark()
+	if err != nil {
 		return st, err
 	}
 	keepIDs := make([]int64, 0, len(keep))
@@ -214,7 +220,7 @@ func (t *Tx) foldChecks(cutoff time.Time, keep map[int64]bool, bulk int64) (back
 
 	cut, keepArg := cutoff.UnixMilli(), string(keepJSON)
 	candidates := func(index string) string {
-		return `FROM events ` + index + ` WHERE account_id <> '' AND ` + okCheckTerms + ` AND time < ? AND id NOT IN (SELECT value FROM json_each(?))`
+		return foldCandidates(w, index) + ` AND id NOT IN (SELECT value FROM json_each(?2))`
 	}
 	day := fmt.Sprint(dayMS)
 	sameDay := func(alias string) string {
@@ -288,12 +294,15 @@ func (t *Tx) foldChecks(cutoff time.Time, keep map[int64]bool, bulk int64) (back
 	if err != nil {
 		return st, err
 	}
-	if err := run([]step{{"cleanup", `DROP TABLE temp.fold_groups`, nil, nil}}); err != nil {
+	if err := run([]step{
+		{"cleanup", `DROP TABLE temp.fold_groups`, nil, nil},
+		{"watermark", `UPDATE retention SET folded_before = max(folded_before, ?), folded_through = (SELECT coalesce(max(id), 0) FROM events) WHERE id = 1`, []any{cut}, nil},
+	}); err != nil {
 		return st, err
 	}
 	// Kept: the checks that stay because they ended an incident.
-	if err := t.tx.QueryRowContext(t.ctx, `SELECT count(*) FROM events WHERE id IN (SELECT value FROM json_each(?)) AND `+okCheckTerms+` AND time < ?`,
-		keepArg, cut).Scan(&st.Kept); err != nil {
+	if err := t.tx.QueryRowContext(t.ctx, `SELECT count(*) FROM events WHERE id IN (SELECT value FROM json_each(?)) AND `+okCheckTerms+` AND time < ? AND (time >= ? OR id > ?)`,
+		keepArg, cut, w.time, w.through).Scan(&st.Kept); err != nil {
 		return st, fmt.Errorf("fold checks: count kept: %w", err)
 	}
 	return st, nil

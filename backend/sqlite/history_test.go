@@ -156,7 +156,11 @@ func TestFoldChecksBulkEqualsIncremental(t *testing.T) {
 		cutoff := history.Cutoff(t0, 30*24*time.Hour)
 		var res backend.FoldStats
 		err := db.HistoryUpdate(context.Background(), func(htx backend.HistoryTx) error {
-			keep, err := history.Transitions(htx, cutoff, history.Options{})
+			ids, err := htx.FoldAccounts(cutoff)
+			if err != nil {
+				return err
+			}
+			keep, err := history.Transitions(htx, ids, cutoff, history.Options{})
 			if err != nil {
 				return err
 			}

@@ -82,10 +82,38 @@ func (db *DB) migrate(ctx context.Context) error {
 	if err := checkVersion(v); err != nil {
 		return err
 	}
+	if v == 0 {
+		if err := db.incrementalVacuum(ctx); err != nil {
+			return err
+		}
+	}
 	for _, m := range migrations[v:] {
 		if err := db.apply(ctx, m); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// incrementalVacuum makes a new, empty file in the auto-vacuum mode in which
+// Compact gives freed pages back in place. The mode is a connection's
+// setting until a VACUUM writes it into the file; on a file with tables
+// already (made before this), Compact's first VACUUM switches it.
+func (db *DB) incrementalVacuum(ctx context.Context) error {
+	conn, err := db.sql.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("auto-vacuum: %w", err)
+	}
+	defer conn.Close()
+	var tables int
+	if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_schema").Scan(&tables); err != nil {
+		return fmt.Errorf("auto-vacuum: %w", err)
+	}
+	if tables > 0 {
+		return nil
+	}
+	if _, err := conn.ExecContext(ctx, "PRAGMA auto_vacuum = INCREMENTAL; VACUUM"); err != nil {
+		return fmt.Errorf("auto-vacuum: %w", err)
 	}
 	return nil
 }

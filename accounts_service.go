@@ -31,6 +31,20 @@ func changed(m *monitor.Monitor) {
 	}
 }
 
+// EventAccountsChanged carries AccountsChanged after anything changed the
+// rows the window shows, whoever changed them (this window, a notification,
+// a link); the window fetches just those rows with Entries. Checks are
+// announced by EventAccountChecked, which names its account.
+const EventAccountsChanged = "accounts:changed"
+
+// announce tells the window which rows to fetch again; no ids means all.
+func (s *shell) announce(ids ...string) {
+	if s.desktop == nil {
+		return
+	}
+	s.desktop.Emit(EventAccountsChanged, AccountsChanged{IDs: append([]string{}, ids...), All: len(ids) == 0})
+}
+
 // Overview returns the clients, their accounts most urgent first, and any
 // problem the window should show in a banner.
 func (s *AccountsService) Overview() (*Overview, error) {
@@ -65,6 +79,32 @@ func (s *AccountsService) Overview() (*Overview, error) {
 	return ov, nil
 }
 
+// Entries returns the rows of ids that still exist, for the window to
+// replace after EventAccountsChanged or EventAccountChecked; a missing id
+// is a deleted account.
+func (s *AccountsService) Entries(ids []string) ([]AccountView, error) {
+	if s.svc == nil {
+		return nil, s.closed()
+	}
+	ctx, cancel := s.within(30 * time.Second)
+	defer cancel()
+	entries, err := s.svc.EntriesByID(ctx, ids)
+	if err != nil {
+		return nil, s.userError(err)
+	}
+	now := s.now()
+	snoozes := s.snoozes(ctx)
+	out := make([]AccountView, 0, len(entries))
+	for _, e := range entries {
+		v := accountView(e, now)
+		if until, ok := snoozes[e.ID]; ok {
+			v.SnoozedUntil = until.Format(time.RFC3339)
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
 // snoozes returns the accounts whose notifications are snoozed, and until when.
 func (s *AccountsService) snoozes(ctx context.Context) map[string]time.Time {
 	if s.notifier == nil {
@@ -86,6 +126,7 @@ func (s *AccountsService) AddClient(name string) (*ClientView, error) {
 	if err != nil {
 		return nil, s.userError(err)
 	}
+	s.announce()
 	return clientView(c), nil
 }
 
@@ -98,6 +139,7 @@ func (s *AccountsService) RenameClient(id, name string) (*ClientView, error) {
 	if err != nil {
 		return nil, s.userError(err)
 	}
+	s.announce()
 	return clientView(c), nil
 }
 
@@ -110,6 +152,7 @@ func (s *AccountsService) EditClient(id, contact, notes string) (*ClientView, er
 	if err != nil {
 		return nil, s.userError(err)
 	}
+	s.announce()
 	return clientView(c), nil
 }
 
@@ -118,7 +161,11 @@ func (s *AccountsService) DeleteClient(id string) error {
 	if s.svc == nil {
 		return s.closed()
 	}
-	return s.userError(s.svc.DeleteClient(s.ctx, id))
+	if err := s.svc.DeleteClient(s.ctx, id); err != nil {
+		return s.userError(err)
+	}
+	s.announce()
+	return nil
 }
 
 // ImportAccount stores a pasted token as a new account. When the client
@@ -148,6 +195,7 @@ func (s *AccountsService) ImportAccount(form ImportForm) (*ImportResult, error) 
 	}
 	s.recordKeychain(nil) // the keychain just worked
 	changed(s.monitor)
+	s.announce(acc.ID)
 	v, err := s.entry(ctx, acc.ID)
 	return &ImportResult{Account: v}, err
 }
@@ -169,6 +217,7 @@ func (s *AccountsService) ReplaceToken(id string, form TokenForm) (*AccountView,
 	}
 	s.recordKeychain(nil)
 	changed(s.monitor)
+	s.announce(id)
 	return s.entry(ctx, id)
 }
 
@@ -180,6 +229,7 @@ func (s *AccountsService) MoveAccount(id, clientID string) (*AccountView, error)
 	if _, err := s.svc.MoveAccount(s.ctx, id, clientID); err != nil {
 		return nil, s.userError(err)
 	}
+	s.announce(id)
 	return s.entry(s.ctx, id)
 }
 
@@ -203,6 +253,7 @@ func (s *AccountsService) RenameAccount(id, label string) (*AccountView, error) 
 	if _, err := s.svc.RenameAccount(s.ctx, id, label); err != nil {
 		return nil, s.userError(err)
 	}
+	s.announce(id)
 	return s.entry(s.ctx, id)
 }
 
@@ -224,7 +275,15 @@ func (s *AccountsService) DeleteAccount(id string) (*accounts.DeleteResult, erro
 	ctx, cancel := s.within(60 * time.Second)
 	defer cancel()
 	res, err := s.svc.DeleteAccount(ctx, id)
-	return res, s.userError(err)
+	if err != nil {
+		return nil, s.userError(err)
+	}
+	if res.Deleted > 1 {
+		s.announce() // its Pages went with it
+	} else {
+		s.announce(id)
+	}
+	return res, nil
 }
 
 // AccountHistory returns an account's history, newest first.

@@ -101,6 +101,11 @@ func (s *ConnectService) attempt(login func(context.Context) (*accounts.ConnectR
 		return nil, s.userError(err)
 	}
 	changed(s.monitor)
+	ids := []string{res.Account.ID}
+	for _, c := range res.Children {
+		ids = append(ids, c.ID)
+	}
+	s.announce(ids...)
 	return connectView(res, s.now()), nil
 }
 

@@ -55,6 +55,7 @@ func (s *SettingsService) SaveNotificationSettings(in backend.Settings) (*backen
 		}
 	}
 	s.notifications.now(s.ctx)
+	s.announce() // the warning window moves every status
 	return &saved, nil
 }
 
@@ -77,6 +78,7 @@ func (s *SettingsService) Snooze(accountID string, days int) (string, error) {
 	if err != nil {
 		return "", s.userError(err)
 	}
+	s.announce(accountID)
 	if until.IsZero() {
 		return "", nil
 	}

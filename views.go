@@ -98,6 +98,20 @@ type AccountView struct {
 	// accounts.FixReconnect, FixReplaceToken or FixReconnectLogin.
 	NeedsAttention bool     `json:"needs_attention"`
 	Fixes          []string `json:"fixes"`
+	// LostByLogin: a Page its login no longer reaches, so no longer kept
+	// alive by it.
+	LostByLogin bool `json:"lost_by_login"`
+	// StatusChangesAt is when Status next moves on by time alone ("" when
+	// never): the window fetches the account again then.
+	StatusChangesAt string `json:"status_changes_at"`
+}
+
+// AccountsChanged is EventAccountsChanged's payload: the accounts whose
+// rows changed (deleted ones included), or All when more than rows changed
+// (clients added, renamed or removed; settings that move every status).
+type AccountsChanged struct {
+	IDs []string `json:"ids"`
+	All bool     `json:"all"`
 }
 
 // EventView is one history entry.
@@ -198,11 +212,14 @@ func accountView(e *accounts.Entry, now time.Time) AccountView {
 	if e.UnverifiedSince != nil {
 		v.UnverifiedSince = e.UnverifiedSince.Format(time.RFC3339)
 	}
+	if e.StatusChangesAt != nil {
+		v.StatusChangesAt = e.StatusChangesAt.Format(time.RFC3339)
+	}
 	if e.Invalid || e.Reason != "" {
 		d := backend.Diagnose(e.Reason)
 		v.Problem, v.Action = d.Problem, d.Action
 	}
-	v.NeedsAttention, v.Fixes = e.NeedsAttention(), e.Fixes()
+	v.NeedsAttention, v.Fixes, v.LostByLogin = e.NeedsAttention(), e.Fixes(), e.LostByLogin()
 	return v
 }
 

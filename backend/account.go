@@ -124,6 +124,30 @@ func (a *Account) Status(now time.Time, window time.Duration, renews bool, refre
 	return StatusHealthy
 }
 
+// StatusChangesAt is the next moment after now at which Status would give
+// another answer by time alone (the warning window opening, a deadline
+// passing), or nil when time alone changes nothing. The window uses it to
+// refresh an account exactly when its status moves on.
+func (a *Account) StatusChangesAt(now time.Time, window time.Duration, renews bool, refreshAfterExpiry bool) *time.Time {
+	if a.Invalid {
+		return nil
+	}
+	var next *time.Time
+	consider := func(t time.Time) {
+		if t.After(now) && (next == nil || t.Before(*next)) {
+			next = &t
+		}
+	}
+	if a.ExpiresAt != nil && !(renews && refreshAfterExpiry) {
+		consider(*a.ExpiresAt)
+	}
+	if by := a.ReconnectBy(renews); by != nil {
+		consider(by.Add(-window))
+		consider(*by)
+	}
+	return next
+}
+
 // AccountFilter selects accounts. Zero fields match everything.
 type AccountFilter struct {
 	ClientID string

@@ -169,3 +169,45 @@ func TestStatusFollowsReconnectBy(t *testing.T) {
 		}
 	}
 }
+
+func TestStatusChangesAt(t *testing.T) {
+	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+	at := func(d time.Duration) *time.Time { t := now.Add(d); return &t }
+	day := 24 * time.Hour
+	google := &Provider{Refresh: RefreshToken}
+	none := &Provider{Refresh: RefreshNone}
+	for _, tc := range []struct {
+		name string
+		acc  Account
+		p    *Provider
+		want *time.Time
+	}{
+		{"no expiry: never", Account{}, none, nil},
+		{"invalid stays invalid", Account{Invalid: true, ExpiresAt: at(30 * day)}, none, nil},
+		{"healthy: when the warning window opens", Account{ExpiresAt: at(30 * day)}, none, at(23 * day)},
+		{"expiring: when it expires", Account{ExpiresAt: at(2 * day)}, none, at(2 * day)},
+		{"expired: never again by time", Account{ExpiresAt: at(-day)}, none, nil},
+		{"renewing without an end: never", Account{ExpiresAt: at(time.Hour), HasRefreshToken: true}, google, nil},
+		{"renewing with a refresh end: its window", Account{ExpiresAt: at(time.Hour), HasRefreshToken: true, RefreshExpiresAt: at(20 * day)}, google, at(13 * day)},
+		{"refresh end inside the window: the end", Account{ExpiresAt: at(time.Hour), HasRefreshToken: true, RefreshExpiresAt: at(3 * day)}, google, at(3 * day)},
+	} {
+		renews := tc.acc.Renews(tc.p)
+		refreshAfter := tc.p.Refresh == RefreshToken
+		got := tc.acc.StatusChangesAt(now, DefaultWarningWindow, renews, refreshAfter)
+		if (got == nil) != (tc.want == nil) || got != nil && !got.Equal(*tc.want) {
+			t.Errorf("%s: StatusChangesAt = %v, want %v", tc.name, got, tc.want)
+			continue
+		}
+		if got == nil {
+			continue
+		}
+		// The status really moves at that moment, and not a second before.
+		before := tc.acc.Status(got.Add(-time.Second), DefaultWarningWindow, renews, refreshAfter)
+		if now := tc.acc.Status(now, DefaultWarningWindow, renews, refreshAfter); before != now {
+			t.Errorf("%s: status moved before the moment: %s at now, %s a second before", tc.name, now, before)
+		}
+		if after := tc.acc.Status(*got, DefaultWarningWindow, renews, refreshAfter); after == before {
+			t.Errorf("%s: status at the moment is still %s", tc.name, after)
+		}
+	}
+}

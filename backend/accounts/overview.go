@@ -25,6 +25,8 @@ type Entry struct {
 	// UnverifiedSince is backend.Account.UnverifiedSince: since when the
 	// checks got no verdict (CheckProblem says why); nil when verified.
 	UnverifiedSince *time.Time `json:"unverified_since"`
+	// StatusChangesAt is when Status next moves on by time alone (nil: never).
+	StatusChangesAt *time.Time `json:"status_changes_at"`
 }
 
 // Group is one client and its accounts, most urgent first.
@@ -86,8 +88,10 @@ func (s *Service) entry(a *backend.Account, clientName string, now time.Time, wi
 		t := now
 		by = &t
 	}
+	refreshAfterExpiry := p.Refresh == backend.RefreshToken
 	return &Entry{Account: a, ClientName: clientName, ProviderName: p.Name, Renews: renews, ReconnectBy: by,
-		UnverifiedSince: a.UnverifiedSince(), Status: a.Status(now, window, renews, p.Refresh == backend.RefreshToken)}
+		UnverifiedSince: a.UnverifiedSince(), Status: a.Status(now, window, renews, refreshAfterExpiry),
+		StatusChangesAt: a.StatusChangesAt(now, window, renews, refreshAfterExpiry)}
 }
 
 // Groups returns every client with its accounts. Clients whose accounts need
@@ -153,6 +157,13 @@ func sortByUrgency(entries []*Entry) {
 // be reconnected in one click.
 func (e *Entry) Connected() bool { return isConnected(e.Account) }
 
+// LostByLogin reports whether a Page is no longer reached by the login it
+// belongs to (the person did not tick it at the last login): the login no
+// longer keeps it alive.
+func (e *Entry) LostByLogin() bool {
+	return e.ParentID != "" && e.Invalid && e.Reason == backend.ReasonPermissionLost
+}
+
 // NeedsAttention reports whether an entry's status asks the user to act. An
 // unknown expiry is not a fault of the account, so it does not count.
 func (e *Entry) NeedsAttention() bool {
@@ -192,6 +203,41 @@ func (s *Service) Entry(ctx context.Context, id string) (*Entry, error) {
 		return nil
 	})
 	return e, err
+}
+
+// EntriesByID returns the accounts of ids that exist, in the order asked,
+// read in one transaction; ids of deleted accounts are left out, so the
+// window can drop their rows.
+func (s *Service) EntriesByID(ctx context.Context, ids []string) ([]*Entry, error) {
+	window, err := backend.WarningWindowOf(ctx, s.Settings)
+	if err != nil {
+		return nil, err
+	}
+	entries := make([]*Entry, 0, len(ids))
+	now := s.Now()
+	err = s.Store.View(ctx, func(tx backend.Tx) error {
+		names := map[string]string{}
+		for _, id := range ids {
+			a, err := tx.Account(id)
+			if backend.ErrorCode(err) == backend.ENOTFOUND {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			name, ok := names[a.ClientID]
+			if !ok {
+				c, err := tx.Client(a.ClientID)
+				if err != nil {
+					return err
+				}
+				name, names[a.ClientID] = c.Name, c.Name
+			}
+			entries = append(entries, s.entry(a, name, now, window))
+		}
+		return nil
+	})
+	return entries, err
 }
 
 // Notify raises, through n, the notifications due now for every account.

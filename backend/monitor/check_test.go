@@ -400,3 +400,25 @@ func TestNoChecker(t *testing.T) {
 		t.Fatalf("result %+v", r)
 	}
 }
+
+// TestPageTasksAreNotPermissions: a Page's stored scopes are its tasks
+// (MANAGE, ANALYZE); debug_token on its token lists the login's
+// permissions. Comparing the two reported every task as a lost permission.
+func TestPageTasksAreNotPermissions(t *testing.T) {
+	e := newEnv(t)
+	login := e.addAccount(&backend.Account{Provider: "facebook", Label: "Jane (Facebook)", ConnectedAt: ptr(t0.Add(-5 * day)),
+		ExpiresAt: ptr(t0.Add(55 * day)), Identity: backend.Identity{ExternalID: "u1"}}, randomToken("fb-user"), "")
+	page := e.addAccount(&backend.Account{Provider: "facebook", Kind: "page", ParentID: login.ID, Label: "Acme Bakery",
+		Scopes: []string{"ANALYZE", "MANAGE"}, ConnectedAt: ptr(t0.Add(-5 * day)), Identity: backend.Identity{ExternalID: "111"}},
+		randomToken("fb-page"), "")
+	e.checker.setValidate(func(*backend.Provider, string) (*backend.Validation, error) {
+		return &backend.Validation{Valid: true, Scopes: []string{"pages_show_list", "pages_read_engagement"}}, nil
+	})
+	r := e.check(page.ID, false)
+	if r.Verdict != VerdictValid || len(r.Findings) != 0 {
+		t.Fatalf("result %+v", r)
+	}
+	if got := e.account(page.ID); !slices.Equal(got.Scopes, []string{"ANALYZE", "MANAGE"}) {
+		t.Fatalf("the Page's tasks became %q", got.Scopes)
+	}
+}

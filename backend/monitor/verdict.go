@@ -44,7 +44,10 @@ func (c *run) observe(v *backend.Validation) {
 			c.checkFindings = append(c.checkFindings, fmt.Sprintf("This login now reaches %d Page(s) not added yet; reconnect to add them.", len(c.newPages)))
 		}
 	}
-	if v.Scopes != nil {
+	// A Page's stored scopes are its tasks on the Page (MANAGE, ANALYZE...),
+	// not the login's permissions debug_token lists: its permissions are
+	// followed on the login it belongs to.
+	if v.Scopes != nil && a.ParentID == "" {
 		for _, s := range a.Scopes {
 			if !slices.Contains(v.Scopes, s) {
 				c.scopesLost = append(c.scopesLost, s)

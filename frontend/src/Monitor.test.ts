@@ -137,15 +137,24 @@ describe('account rows', () => {
     expect(checked.className).toContain('tone-text-muted');
   });
 
-  it('reload the overview shortly after checks report, once for a burst', async () => {
+  it('fetch just the rows that checks report, once for a burst, without reloading the overview', async () => {
     backend = fakeBackend(accounts());
     render(App);
     await screen.findAllByTestId('account-row');
     const before = backend.Overview.mock.calls.length;
-    for (const id of ['acc_broken', 'acc_soon', 'acc_renews']) rt.emit('account:checked', checkResult({ account_id: id }));
-    await waitFor(() => expect(backend.Overview.mock.calls.length).toBe(before + 1), { timeout: 2000 });
-    await new Promise((r) => setTimeout(r, 800));
-    expect(backend.Overview.mock.calls.length).toBe(before + 1);
+    const renewed = { ...accounts().groups[0].accounts[1], status: 'healthy', renews: true, reconnect_phrase: '' };
+    backend.Entries.mockResolvedValue([renewed]);
+    for (const id of ['acc_soon', 'acc_soon', 'acc_renews']) rt.emit('account:checked', checkResult({ account_id: id }));
+    await waitFor(() => expect(backend.Entries).toHaveBeenCalledTimes(1), { timeout: 2000 });
+    expect(backend.Entries.mock.calls[0][0]).toEqual(['acc_soon', 'acc_renews']);
+    const row = () => screen.getAllByTestId('account-row').find((r) => r.dataset.accountId === 'acc_soon')!;
+    await waitFor(() => expect(row().dataset.status).toBe('healthy'));
+    // acc_renews did not come back: it was deleted meanwhile.
+    expect(screen.getAllByTestId('account-row').some((r) => r.dataset.accountId === 'acc_renews')).toBe(false);
+    expect(screen.getByTestId('summary-expiring-count').textContent).toBe('0');
+    await new Promise((r) => setTimeout(r, 400));
+    expect(backend.Entries).toHaveBeenCalledTimes(1);
+    expect(backend.Overview.mock.calls.length).toBe(before);
   });
 });
 

@@ -49,7 +49,7 @@ describe('an imported account that needs the user', () => {
     backend.ReplaceToken.mockResolvedValue({ ...imported, status: 'unknown', needs_attention: false });
     render(App);
     const row = (await screen.findAllByTestId('account-row')).find((r) => r.dataset.accountId === imported.id)!;
-    const li = row.closest('li')!;
+    const li = row.closest<HTMLElement>('.line')!;
     expect(within(li).getByTestId('row-reconnect')).toBeTruthy();
     await fireEvent.click(within(li).getByTestId('row-replace-token'));
 
@@ -93,8 +93,8 @@ describe('an imported account that needs the user', () => {
     fakeBackend(overview([group('Acme Bakery', 'cli_acme00000000', [page])]));
     render(App);
     const row = await screen.findByTestId('account-row');
-    expect(within(row.closest('li')!).queryByTestId('row-replace-token')).toBeNull();
-    expect(within(row.closest('li')!).queryByTestId('row-reconnect')).toBeNull();
+    expect(within(row.closest<HTMLElement>('.line')!).queryByTestId('row-replace-token')).toBeNull();
+    expect(within(row.closest<HTMLElement>('.line')!).queryByTestId('row-reconnect')).toBeNull();
   });
 });
 

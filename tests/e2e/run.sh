@@ -176,7 +176,7 @@ xvfb-run -a -s "-screen 0 1280x860x24" "$ROOT/scripts/with-keyring" bash -c '
 		"${proxied[@]}" "$BIN" >"$OUT/app-history.log" 2>&1 &
 	apps+=($!)
 	wait_up $! "http://127.0.0.1:$PORT_HISTORY/" "$OUT/app-history.log" || exit 1
-	E2E_URL="http://127.0.0.1:$PORT_HISTORY/" node --test --test-reporter=spec "$ROOT/tests/e2e/history.test.mjs" || rc=1
+	E2E_URL="http://127.0.0.1:$PORT_HISTORY/" node --test --test-concurrency=1 --test-reporter=spec "$ROOT/tests/e2e/history.test.mjs" "$ROOT/tests/e2e/list.test.mjs" || rc=1
 
 	# Every secret the run left in the keychain, and every test token by its
 	# marker, must be absent from every file the run wrote: the data

@@ -80,6 +80,10 @@ export interface AccountView {
   needs_attention: boolean;
   /** What the user can do about it, in the order to offer: see Fix. */
   fixes: string[];
+  /** A Page its login no longer reaches: not kept alive by it any more. */
+  lost_by_login: boolean;
+  /** RFC 3339: when the status next moves on by time alone; "" when never. */
+  status_changes_at: string;
 }
 
 /**
@@ -380,6 +384,12 @@ function accountView(a: AccountView): AccountView {
   return { ...a, scopes: a.scopes ?? [], usage: a.usage ?? {}, fixes: a.fixes ?? [] };
 }
 
+/** The rows of ids that still exist (a missing id was deleted), after onAccountsChanged or onAccountChecked. */
+export async function getEntries(ids: string[]): Promise<AccountView[]> {
+  const rows: AccountView[] | null = await Accounts.Entries(ids);
+  return (rows ?? []).map(accountView);
+}
+
 export async function getOverview(): Promise<Overview> {
   const ov: Overview = await Accounts.Overview();
   return {
@@ -623,6 +633,20 @@ export function onCheckProgress(handler: (p: CheckProgress) => void): () => void
 /** Calls handler after every check, from checkNow and from the background checks alike. */
 export function onAccountChecked(handler: (r: CheckResult) => void): () => void {
   return on<App_CheckResult>('account:checked', (r) => handler(checkResult(r)));
+}
+
+/** Which rows changed: ids (deleted ones included), or all when more than rows changed. */
+export interface AccountsChanged {
+  ids: string[];
+  all: boolean;
+}
+
+/** Calls handler whenever accounts change, whoever changed them. Returns an unsubscribe. */
+export function onAccountsChanged(handler: (c: AccountsChanged) => void): () => void {
+  return on<{ ids?: string[] | null; all?: boolean }>('accounts:changed', (c) => {
+    const ids = Array.isArray(c?.ids) ? c.ids.filter((id) => typeof id === 'string') : [];
+    handler({ ids, all: c?.all === true || ids.length === 0 });
+  });
 }
 
 /** Calls handler with an account id when a link or a notification asks to show that account. */

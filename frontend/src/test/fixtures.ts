@@ -51,6 +51,8 @@ export function account(over: Partial<AccountView> = {}): AccountView {
     snoozed_until: '',
     needs_attention: ['invalid', 'expired', 'expiring'].includes(status),
     fixes,
+    status_changes_at: '',
+    lost_by_login: false,
     ...over,
   };
 }
@@ -216,6 +218,10 @@ type Fn = ReturnType<typeof vi.fn>;
 export function fakeBackend(ov: Overview, over: Record<string, Fn> = {}): Record<string, Fn> {
   const backend: Record<string, Fn> = {
     Overview: vi.fn().mockResolvedValue(ov),
+    // The rows asked for, as the overview has them; a missing id is a deleted account.
+    Entries: vi.fn((ids: string[]) =>
+      Promise.resolve(ov.groups.flatMap((g) => g.accounts).filter((a) => ids.includes(a.id))),
+    ),
     AddClient: vi.fn(),
     RenameClient: vi.fn(),
     DeleteClient: vi.fn(),

@@ -617,6 +617,8 @@ export namespace main {
 	    snoozed_until: string;
 	    needs_attention: boolean;
 	    fixes: string[];
+	    lost_by_login: boolean;
+	    status_changes_at: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new AccountView(source);
@@ -659,6 +661,8 @@ export namespace main {
 	        this.snoozed_until = source["snoozed_until"];
 	        this.needs_attention = source["needs_attention"];
 	        this.fixes = source["fixes"];
+	        this.lost_by_login = source["lost_by_login"];
+	        this.status_changes_at = source["status_changes_at"];
 	    }
 	}
 	export class ClientGroup {

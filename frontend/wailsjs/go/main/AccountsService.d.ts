@@ -15,6 +15,8 @@ export function DeleteClient(arg1:string):Promise<void>;
 
 export function EditClient(arg1:string,arg2:string,arg3:string):Promise<main.ClientView>;
 
+export function Entries(arg1:Array<string>):Promise<Array<main.AccountView>>;
+
 export function FixPlan(arg1:string):Promise<accounts.FixPlan>;
 
 export function ImportAccount(arg1:main.ImportForm):Promise<main.ImportResult>;

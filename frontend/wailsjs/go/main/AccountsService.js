@@ -26,6 +26,10 @@ export function EditClient(arg1, arg2, arg3) {
   return window['go']['main']['AccountsService']['EditClient'](arg1, arg2, arg3);
 }
 
+export function Entries(arg1) {
+  return window['go']['main']['AccountsService']['Entries'](arg1);
+}
+
 export function FixPlan(arg1) {
   return window['go']['main']['AccountsService']['FixPlan'](arg1);
 }

@@ -75,6 +75,7 @@ e2e:
 	bash tests/e2e/notify.sh
 	bash tests/e2e/digest.sh
 	bash tests/e2e/repair.sh
+	bash tests/e2e/pages.sh
 	bash tests/dist/move.sh build/bin/tokenwarden-dev
 
 # Mutation spot checks (not part of make test): applies known breakages one

@@ -51,7 +51,7 @@ after(async () => {
 
 const tid = (id) => `[data-testid="${id}"]`;
 const card = (name) => page.locator(`${tid('client-card')}[data-client-name="${name}"]`);
-const rowOf = (label) => page.locator('li', { has: page.locator(tid('account-label'), { hasText: new RegExp(`^${label}$`) }) });
+const rowOf = (label) => page.locator('.line', { has: page.locator(tid('account-label'), { hasText: new RegExp(`^${label}$`) }) });
 
 async function setTheme(theme) {
   await page.evaluate((t) => {

@@ -64,7 +64,7 @@ function backend(method, ...args) {
 }
 
 function rowOf(label) {
-  return page.locator('li', { has: page.locator(tid('account-label'), { hasText: new RegExp(`^${label}$`) }) });
+  return page.locator('.line', { has: page.locator(tid('account-label'), { hasText: new RegExp(`^${label}$`) }) });
 }
 
 function card(name) {

@@ -72,15 +72,7 @@ func TestCommandLine(t *testing.T) {
 	requireKeychain(t)
 	dir := t.TempDir()
 	var transcript strings.Builder
-	run := func(stdin string, wantCode int, args ...string) result {
-		t.Helper()
-		r := tokenwarden(t, dir, stdin, args...)
-		transcript.WriteString(r.stdout + r.stderr)
-		if r.code != wantCode {
-			t.Fatalf("tokenwarden %v: exit %d, want %d\nstdout: %s\nstderr: %s", args, r.code, wantCode, r.stdout, r.stderr)
-		}
-		return r
-	}
+	run := runner(t, dir, &transcript)
 
 	if r := run("", 0, "version"); !strings.HasPrefix(r.stdout, "tokenwarden ") {
 		t.Errorf("version printed %q", r.stdout)
@@ -317,4 +309,18 @@ func TestKillDuringImport(t *testing.T) {
 	}
 	assertNoSecrets(t, dir, transcript.String(), all...)
 	t.Logf("%d rounds: %d imports printed their id (the whole one included), %d accounts survived, %d kills landed mid-import", rounds, len(printed), len(rows), midImport)
+}
+
+// runner runs the real binary on dir, keeps its output in transcript (for
+// the secret scans) and fails the test on an unexpected exit code.
+func runner(t *testing.T, dir string, transcript *strings.Builder) func(stdin string, wantCode int, args ...string) result {
+	return func(stdin string, wantCode int, args ...string) result {
+		t.Helper()
+		r := tokenwarden(t, dir, stdin, args...)
+		transcript.WriteString(r.stdout + r.stderr)
+		if r.code != wantCode {
+			t.Fatalf("tokenwarden %v: exit %d, want %d\nstdout: %s\nstderr: %s", args, r.code, wantCode, r.stdout, r.stderr)
+		}
+		return r
+	}
 }

@@ -75,15 +75,7 @@ func TestConnectThroughRealOpenIDProvider(t *testing.T) {
 	t.Setenv("BROWSER", os.Args[0]+" --as-browser")
 	const clientSecret = "mock-client-SECRET-0009"
 	var transcript strings.Builder
-	run := func(stdin string, want int, args ...string) result {
-		t.Helper()
-		r := tokenwarden(t, dir, stdin, args...)
-		transcript.WriteString(r.stdout + r.stderr)
-		if r.code != want {
-			t.Fatalf("tokenwarden %v: exit %d, want %d\nstdout: %s\nstderr: %s", args, r.code, want, r.stdout, r.stderr)
-		}
-		return r
-	}
+	run := runner(t, dir, &transcript)
 	// runJSON runs a command that prints JSON and decodes it; unreadable
 	// output fails the test rather than leaving v empty.
 	runJSON := func(v any, want int, args ...string) {

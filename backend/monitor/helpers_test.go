@@ -284,14 +284,20 @@ func (e *env) addAccount(a *backend.Account, access, refresh string) *backend.Ac
 
 func (e *env) account(id string) *backend.Account {
 	e.t.Helper()
-	var a *backend.Account
+	return read(e, func(tx backend.Tx) (*backend.Account, error) { return tx.Account(id) })
+}
+
+// read runs one read in a transaction and fails the test on an error.
+func read[T any](e *env, f func(backend.Tx) (T, error)) T {
+	e.t.Helper()
+	var v T
 	if err := e.store.View(bg, func(tx backend.Tx) (err error) {
-		a, err = tx.Account(id)
+		v, err = f(tx)
 		return err
 	}); err != nil {
 		e.t.Fatal(err)
 	}
-	return a
+	return v
 }
 
 func (e *env) events(accountID string) []*backend.Event {

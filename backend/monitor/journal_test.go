@@ -29,14 +29,7 @@ func (s *strictRotation) refresh(_ *backend.Provider, _, refresh string) (*backe
 
 func (e *env) renewalMark(id string) *time.Time {
 	e.t.Helper()
-	var at *time.Time
-	if err := e.store.View(bg, func(tx backend.Tx) (err error) {
-		at, err = tx.RenewalMark(id)
-		return err
-	}); err != nil {
-		e.t.Fatal(err)
-	}
-	return at
+	return read(e, func(tx backend.Tx) (*time.Time, error) { return tx.RenewalMark(id) })
 }
 
 // A renewal cut off between the provider's answer and the keychain write

@@ -27,6 +27,7 @@ type App struct {
 	connect       *ConnectService
 	checks        *ChecksService
 	status        *statusArea
+	backup        *BackupService
 	// pendingLink is a deep link the app was started with, acted on once the
 	// window is ready.
 	pendingLink string
@@ -132,6 +133,7 @@ func (a *App) startBackground() {
 	}
 	a.status.start(a.trayActions())
 	go a.history.PruneDaily(a.ctx, log.Printf)
+	go a.backup.runHourly(a.ctx)
 	a.notifications.holdForLaunch(a.ctx, a.now(), 2*time.Minute)
 	go func() {
 		if err := a.monitor.Run(a.ctx); err != nil && a.ctx.Err() == nil {

@@ -24,6 +24,8 @@ type fakeDesktop struct {
 	events []string
 	// sender, when set, stands for the platform's notifications.
 	sender notify.Sender
+	// chosen is what the file and folder dialogs answer.
+	chosen string
 }
 
 func (d *fakeDesktop) OpenURL(u string) error {

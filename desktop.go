@@ -20,4 +20,10 @@ type desktop interface {
 	// notify.ParseResponse. An error means the platform refused (no
 	// notification service, an unsigned macOS build).
 	Notifications(onResponse notify.ResponseFunc) (notify.Sender, error)
+	// SaveFile asks where to save a new file, suggesting name; "" when
+	// the user cancels. OpenFile asks for an existing file, OpenFolder for a
+	// folder, the same way.
+	SaveFile(title, name string) (string, error)
+	OpenFile(title string) (string, error)
+	OpenFolder(title string) (string, error)
 }

@@ -133,6 +133,7 @@ type window struct {
 	checks   *ChecksService
 	history  *HistoryService
 	settings *SettingsService
+	backup   *BackupService
 }
 
 // newWindow builds the window's services over svc and db; openErr is why
@@ -148,6 +149,8 @@ func newWindow(dataDir string, svc *accounts.Service, db *sqlite.DB, warnings []
 	w.checks = &ChecksService{shell: sh}
 	w.history = &HistoryService{shell: sh}
 	w.settings = &SettingsService{shell: sh}
+	w.backup = &BackupService{shell: sh, keychainOf: openKeychain, open: wire.Open}
+	w.app.backup = w.backup
 	w.app.connect, w.app.checks = w.connect, w.checks
 	if db == nil {
 		return w
@@ -169,12 +172,13 @@ func newWindow(dataDir string, svc *accounts.Service, db *sqlite.DB, warnings []
 	w.checks.monitor, w.checks.notifications = mon, notes
 	w.history.history = hist
 	w.settings.store, w.settings.notifier, w.settings.notifications = db, notifier, notes
+	w.backup.secrets, w.backup.db = svc.Secrets, db
 	return w
 }
 
 // bound lists what the frontend may call.
 func (w *window) bound() []any {
-	return []any{w.app, w.accounts, w.connect, w.checks, w.history, w.settings}
+	return []any{w.app, w.accounts, w.connect, w.checks, w.history, w.settings, w.backup}
 }
 
 // startsHidden reports whether this is the login item's launch.

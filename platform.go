@@ -34,3 +34,15 @@ func (w wailsDesktop) Show() {
 func (w wailsDesktop) Quit() { runtime.Quit(w.ctx) }
 
 func (w wailsDesktop) Hide() { runtime.WindowHide(w.ctx) }
+
+func (w wailsDesktop) SaveFile(title, name string) (string, error) {
+	return runtime.SaveFileDialog(w.ctx, runtime.SaveDialogOptions{Title: title, DefaultFilename: name, CanCreateDirectories: true})
+}
+
+func (w wailsDesktop) OpenFile(title string) (string, error) {
+	return runtime.OpenFileDialog(w.ctx, runtime.OpenDialogOptions{Title: title})
+}
+
+func (w wailsDesktop) OpenFolder(title string) (string, error) {
+	return runtime.OpenDirectoryDialog(w.ctx, runtime.OpenDialogOptions{Title: title, CanCreateDirectories: true})
+}

@@ -14,6 +14,7 @@ import (
 	"filippo.io/age"
 
 	"github.com/tokenwarden/tokenwarden/backend"
+	"github.com/tokenwarden/tokenwarden/backend/keychain"
 	"github.com/tokenwarden/tokenwarden/backend/keychain/keychaintest"
 	"github.com/tokenwarden/tokenwarden/backend/providers"
 	"github.com/tokenwarden/tokenwarden/backend/sqlite"
@@ -259,6 +260,7 @@ func TestRestoreIntoFirstRunFolder(t *testing.T) {
 		t.Fatal(err)
 	}
 	db.Close()
+	os.WriteFile(filepath.Join(target, keychain.IDFile), []byte("0123456789abcdef\n"), 0o600)
 	if empty, err := IsEmpty(ctx, target); !empty || err != nil {
 		t.Fatalf("IsEmpty = %v, %v on a first-run folder", empty, err)
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/tokenwarden/tokenwarden/backend"
+	"github.com/tokenwarden/tokenwarden/backend/keychain"
 	"github.com/tokenwarden/tokenwarden/backend/lock"
 	"github.com/tokenwarden/tokenwarden/backend/sqlite"
 )
@@ -194,7 +195,8 @@ func swap(staging, dataDir string, empty bool) (aside string, err error) {
 
 // IsEmpty reports whether dataDir holds no Tokenwarden data: it does not
 // exist, or holds nothing but a database without clients, accounts or
-// history (what the first start of the window creates) and lock files.
+// history (what the first start of the window creates), lock files and its
+// keychain id.
 func IsEmpty(ctx context.Context, dataDir string) (bool, error) {
 	entries, err := os.ReadDir(dataDir)
 	if errors.Is(err, os.ErrNotExist) {
@@ -208,7 +210,8 @@ func IsEmpty(ctx context.Context, dataDir string) (bool, error) {
 		switch e.Name() {
 		case DatabaseFile:
 			hasDB = true
-		case DatabaseFile + "-wal", DatabaseFile + "-shm", lock.Dir:
+		// The window's first start also gives the folder its keychain id.
+		case DatabaseFile + "-wal", DatabaseFile + "-shm", lock.Dir, keychain.IDFile:
 		default:
 			return false, nil
 		}

@@ -6,6 +6,7 @@
 // cast, so if the Go view types change and the bindings are regenerated,
 // `npm run check` points here. Each Go service has its own binding module.
 import * as Accounts from '../../wailsjs/go/main/AccountsService';
+import * as Backup from '../../wailsjs/go/main/BackupService';
 import * as Checks from '../../wailsjs/go/main/ChecksService';
 import * as Connect from '../../wailsjs/go/main/ConnectService';
 import * as History from '../../wailsjs/go/main/HistoryService';
@@ -600,6 +601,124 @@ export async function setWindowTheme(theme: 'light' | 'dark'): Promise<void> {
 /** Silences an account's notifications for days (1 or 7; 0 clears). Resolves to when it ends (RFC 3339), or "". */
 export async function snooze(accountId: string, days: number): Promise<string> {
   return (await Settings.Snooze(accountId, days)) ?? '';
+}
+
+// ---- backup and restore ----------------------------------------------------
+// A passphrase is sent once, with the call that needs it; nothing returned
+// here carries it.
+
+/** A backup just written. */
+export interface BackupMade {
+  file: string;
+  /** RFC 3339. */
+  created_at: string;
+  clients: number;
+  accounts: number;
+  /** Keychain items in the file. */
+  secrets: number;
+}
+
+/** A restore that went through, and the check of every account after it. */
+export interface RestoreDone {
+  data_dir: string;
+  /** Where the data that was there before now is; "" when the folder held none. */
+  moved_aside: string;
+  /** RFC 3339: when the backup was made. */
+  backup_created_at: string;
+  app_version: string;
+  clients: number;
+  accounts: number;
+  secrets: number;
+  /** null when the accounts could not be checked; check_error says why. */
+  checks: CheckSummary | null;
+  check_error: string;
+}
+
+/** Whether the data folder holds data a restore would move aside. */
+export interface DataFolder {
+  data_dir: string;
+  empty: boolean;
+}
+
+/** The scheduled backups' setting and last run. Times are RFC 3339 or "". */
+export interface BackupSchedule {
+  enabled: boolean;
+  folder: string;
+  keep: number;
+  every_hours: number;
+  last_run_at: string;
+  last_file: string;
+  last_error: string;
+  next_at: string;
+}
+
+/** What Settings saves; an empty passphrase keeps the one in the keychain. */
+export interface BackupScheduleForm {
+  enabled: boolean;
+  folder: string;
+  keep: number;
+  every_hours: number;
+  passphrase: string;
+}
+
+/** Asks where to save a new backup; "" when the user cancels. */
+export async function chooseBackupDestination(): Promise<string> {
+  return (await Backup.ChooseBackupDestination()) ?? '';
+}
+
+/** Asks for a backup file to restore; "" when the user cancels. */
+export async function chooseBackupFile(): Promise<string> {
+  return (await Backup.ChooseBackupFile()) ?? '';
+}
+
+/** Asks for the scheduled backups' folder; "" when the user cancels. */
+export async function chooseBackupFolder(): Promise<string> {
+  return (await Backup.ChooseBackupFolder()) ?? '';
+}
+
+/** Writes a full backup to the new file path, encrypted to passphrase. Rejects with the backend's sentence. */
+export async function makeBackup(path: string, passphrase: string): Promise<BackupMade> {
+  const b: BackupMade = await Backup.Backup(path, passphrase);
+  return b;
+}
+
+export async function dataFolder(): Promise<DataFolder> {
+  const f: DataFolder = await Backup.DataFolder();
+  return f;
+}
+
+/**
+ * Replaces the data folder with a backup (force: the user confirmed
+ * replacing data, which is moved aside). A wrong passphrase, a damaged file
+ * or a newer schema rejects with the backend's sentence and changes nothing.
+ * After it resolves the window must restart.
+ */
+export async function restoreBackup(path: string, passphrase: string, force: boolean): Promise<RestoreDone> {
+  const r: Omit<RestoreDone, 'checks'> & {
+    checks?: { checked: number; renewed: number; attention: number; results: App_CheckResult[] | null } | null;
+  } = await Backup.Restore(path, passphrase, force);
+  const c = r.checks;
+  return {
+    ...r,
+    checks: c ? { checked: c.checked, renewed: c.renewed, attention: c.attention, results: (c.results ?? []).map(checkResult) } : null,
+  };
+}
+
+/** Ends the app after a restore, so that the next start opens the restored data. */
+export async function quitAfterRestore(): Promise<void> {
+  await Backup.QuitAfterRestore();
+}
+
+export async function backupSchedule(): Promise<BackupSchedule> {
+  const s: BackupSchedule = await Backup.Schedule();
+  return s;
+}
+
+/** Saves the schedule; rejects with a sentence to show when it is not valid (nothing is changed then). */
+export async function saveBackupSchedule(form: BackupScheduleForm): Promise<BackupSchedule> {
+  const fields: Fields<main.ScheduleForm> = form;
+  const s: BackupSchedule = await Backup.SaveSchedule(main.ScheduleForm.createFrom(fields));
+  return s;
 }
 
 // ---- events and desktop ----------------------------------------------------

@@ -1,6 +1,7 @@
 import { vi } from 'vitest';
 import type {
   AccountView,
+  BackupSchedule,
   CheckResult,
   CheckSummary,
   ClientGroup,
@@ -215,6 +216,10 @@ type Fn = ReturnType<typeof vi.fn>;
  * method the window calls, resolving to harmless values, with Overview
  * serving ov. Tests override single methods on the returned object.
  */
+export function backupSchedule(over: Partial<BackupSchedule> = {}): BackupSchedule {
+  return { enabled: false, folder: '', keep: 10, every_hours: 24, last_run_at: '', last_file: '', last_error: '', next_at: '', ...over };
+}
+
 export function fakeBackend(ov: Overview, over: Record<string, Fn> = {}): Record<string, Fn> {
   const backend: Record<string, Fn> = {
     Overview: vi.fn().mockResolvedValue(ov),
@@ -247,6 +252,15 @@ export function fakeBackend(ov: Overview, over: Record<string, Fn> = {}): Record
     EditClient: vi.fn(),
     FixPlan: vi.fn().mockResolvedValue({ steps: [], accounts: 0 }),
     FixLogin: vi.fn(),
+    Schedule: vi.fn().mockResolvedValue(backupSchedule()),
+    SaveSchedule: vi.fn(),
+    DataFolder: vi.fn().mockResolvedValue({ data_dir: '/home/me/.config/tokenwarden', empty: true }),
+    ChooseBackupFile: vi.fn().mockResolvedValue(''),
+    ChooseBackupDestination: vi.fn().mockResolvedValue(''),
+    ChooseBackupFolder: vi.fn().mockResolvedValue(''),
+    Backup: vi.fn(),
+    Restore: vi.fn(),
+    QuitAfterRestore: vi.fn().mockResolvedValue(undefined),
     ...over,
   };
   bindGo(backend);
@@ -254,7 +268,7 @@ export function fakeBackend(ov: Overview, over: Record<string, Fn> = {}): Record
 }
 
 /** The Go services the window binds; each reads window.go.main.<Service>.<Method>. */
-const services = ['AccountsService', 'ConnectService', 'ChecksService', 'HistoryService', 'SettingsService'];
+const services = ['AccountsService', 'ConnectService', 'ChecksService', 'HistoryService', 'SettingsService', 'BackupService'];
 
 /** Installs fake Go methods, by name, as every bound service's. */
 export function bindGo(methods: object) {

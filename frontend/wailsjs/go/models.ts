@@ -665,6 +665,26 @@ export namespace main {
 	        this.status_changes_at = source["status_changes_at"];
 	    }
 	}
+	export class BackupView {
+	    file: string;
+	    created_at: string;
+	    clients: number;
+	    accounts: number;
+	    secrets: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new BackupView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.file = source["file"];
+	        this.created_at = source["created_at"];
+	        this.clients = source["clients"];
+	        this.accounts = source["accounts"];
+	        this.secrets = source["secrets"];
+	    }
+	}
 	export class ClientGroup {
 	    id: string;
 	    name: string;
@@ -799,6 +819,20 @@ export namespace main {
 	        this.scopes = source["scopes"];
 	        this.client_id = source["client_id"];
 	        this.client_secret = source["client_secret"];
+	    }
+	}
+	export class DataFolderView {
+	    data_dir: string;
+	    empty: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new DataFolderView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.data_dir = source["data_dir"];
+	        this.empty = source["empty"];
 	    }
 	}
 	export class EventView {
@@ -1135,6 +1169,98 @@ export namespace main {
 		}
 	}
 	
+	export class RestoreView {
+	    data_dir: string;
+	    moved_aside: string;
+	    backup_created_at: string;
+	    app_version: string;
+	    clients: number;
+	    accounts: number;
+	    secrets: number;
+	    checks?: monitor.Summary;
+	    check_error: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new RestoreView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.data_dir = source["data_dir"];
+	        this.moved_aside = source["moved_aside"];
+	        this.backup_created_at = source["backup_created_at"];
+	        this.app_version = source["app_version"];
+	        this.clients = source["clients"];
+	        this.accounts = source["accounts"];
+	        this.secrets = source["secrets"];
+	        this.checks = this.convertValues(source["checks"], monitor.Summary);
+	        this.check_error = source["check_error"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class ScheduleForm {
+	    enabled: boolean;
+	    folder: string;
+	    keep: number;
+	    every_hours: number;
+	    passphrase: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ScheduleForm(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.enabled = source["enabled"];
+	        this.folder = source["folder"];
+	        this.keep = source["keep"];
+	        this.every_hours = source["every_hours"];
+	        this.passphrase = source["passphrase"];
+	    }
+	}
+	export class ScheduleView {
+	    enabled: boolean;
+	    folder: string;
+	    keep: number;
+	    every_hours: number;
+	    last_run_at: string;
+	    last_file: string;
+	    last_error: string;
+	    next_at: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ScheduleView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.enabled = source["enabled"];
+	        this.folder = source["folder"];
+	        this.keep = source["keep"];
+	        this.every_hours = source["every_hours"];
+	        this.last_run_at = source["last_run_at"];
+	        this.last_file = source["last_file"];
+	        this.last_error = source["last_error"];
+	        this.next_at = source["next_at"];
+	    }
+	}
 	
 	
 	export class TokenForm {

@@ -24,8 +24,11 @@ type fakeDesktop struct {
 	events []string
 	// sender, when set, stands for the platform's notifications.
 	sender notify.Sender
-	// chosen is what the file and folder dialogs answer.
-	chosen string
+	// saveAs, openFile and folder are what the file dialogs answer ("":
+	// cancelled); asked records each dialog's title and proposed name.
+	saveAs, openFile, folder string
+	asked                    []string
+	openedPaths              []string
 }
 
 func (d *fakeDesktop) OpenURL(u string) error {
@@ -39,6 +42,34 @@ func (d *fakeDesktop) Emit(name string, _ ...any) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.events = append(d.events, name)
+}
+
+func (d *fakeDesktop) SaveFile(title, _, name string, _ []fileFilter) (string, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.asked = append(d.asked, title+": "+name)
+	return d.saveAs, nil
+}
+
+func (d *fakeDesktop) OpenFile(title string, _ []fileFilter) (string, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.asked = append(d.asked, title)
+	return d.openFile, nil
+}
+
+func (d *fakeDesktop) ChooseFolder(title, _ string) (string, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.asked = append(d.asked, title)
+	return d.folder, nil
+}
+
+func (d *fakeDesktop) OpenPath(p string) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.openedPaths = append(d.openedPaths, p)
+	return nil
 }
 
 func (d *fakeDesktop) Show() { d.mu.Lock(); d.shown++; d.mu.Unlock() }

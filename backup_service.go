@@ -98,7 +98,7 @@ type DataFolderView struct {
 // ChooseBackupDestination asks where to save a new backup; "" when cancelled.
 func (s *BackupService) ChooseBackupDestination() (string, error) {
 	name := "tokenwarden-" + s.now().Format("2006-01-02") + ".age"
-	path, err := s.desktop.SaveFile("Save the backup", name)
+	path, err := s.desktop.SaveFile("Save the backup", "", name, []fileFilter{{Name: "Tokenwarden backup", Pattern: "*.age"}})
 	if err != nil {
 		return "", s.userError(backend.Errorf(backend.EUNAVAILABLE, "Cannot show the save dialog: %v.", err))
 	}
@@ -107,7 +107,7 @@ func (s *BackupService) ChooseBackupDestination() (string, error) {
 
 // ChooseBackupFile asks for a backup file to restore; "" when cancelled.
 func (s *BackupService) ChooseBackupFile() (string, error) {
-	path, err := s.desktop.OpenFile("Choose a Tokenwarden backup")
+	path, err := s.desktop.OpenFile("Choose a Tokenwarden backup", nil)
 	if err != nil {
 		return "", s.userError(backend.Errorf(backend.EUNAVAILABLE, "Cannot show the file dialog: %v.", err))
 	}
@@ -116,7 +116,7 @@ func (s *BackupService) ChooseBackupFile() (string, error) {
 
 // ChooseBackupFolder asks for the scheduled backups' folder; "" when cancelled.
 func (s *BackupService) ChooseBackupFolder() (string, error) {
-	path, err := s.desktop.OpenFolder("Choose the folder for scheduled backups")
+	path, err := s.desktop.ChooseFolder("Choose the folder for scheduled backups", "")
 	if err != nil {
 		return "", s.userError(backend.Errorf(backend.EUNAVAILABLE, "Cannot show the folder dialog: %v.", err))
 	}

@@ -18,10 +18,6 @@ import (
 	"github.com/tokenwarden/tokenwarden/backend/sqlite"
 )
 
-func (d *fakeDesktop) SaveFile(string, string) (string, error) { return d.chosen, nil }
-func (d *fakeDesktop) OpenFile(string) (string, error)         { return d.chosen, nil }
-func (d *fakeDesktop) OpenFolder(string) (string, error)       { return d.chosen, nil }
-
 const testPassphrase = "correct horse battery staple"
 
 // backupWindow is a test window whose restores write to keychain kc and

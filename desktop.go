@@ -20,10 +20,18 @@ type desktop interface {
 	// notify.ParseResponse. An error means the platform refused (no
 	// notification service, an unsigned macOS build).
 	Notifications(onResponse notify.ResponseFunc) (notify.Sender, error)
-	// SaveFile asks where to save a new file, suggesting name; "" when
-	// the user cancels. OpenFile asks for an existing file, OpenFolder for a
-	// folder, the same way.
-	SaveFile(title, name string) (string, error)
-	OpenFile(title string) (string, error)
-	OpenFolder(title string) (string, error)
+	// SaveFile asks where to save a file, proposing name in dir; "" when
+	// the user cancels.
+	SaveFile(title, dir, name string, filters []fileFilter) (string, error)
+	// OpenFile asks for a file to read; "" when the user cancels.
+	OpenFile(title string, filters []fileFilter) (string, error)
+	// ChooseFolder asks for a folder, starting in dir; "" when the user
+	// cancels.
+	ChooseFolder(title, dir string) (string, error)
+	// OpenPath opens a file or folder with the system's opener.
+	OpenPath(path string) error
 }
+
+// fileFilter is one choice of a file dialog's type list: "PDF document",
+// "*.pdf" (patterns separated by ";").
+type fileFilter struct{ Name, Pattern string }

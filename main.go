@@ -134,6 +134,7 @@ type window struct {
 	history  *HistoryService
 	settings *SettingsService
 	backup   *BackupService
+	reports  *ReportService
 }
 
 // newWindow builds the window's services over svc and db; openErr is why
@@ -151,6 +152,7 @@ func newWindow(dataDir string, svc *accounts.Service, db *sqlite.DB, warnings []
 	w.settings = &SettingsService{shell: sh}
 	w.backup = &BackupService{shell: sh, keychainOf: openKeychain, open: wire.Open}
 	w.app.backup = w.backup
+	w.reports = &ReportService{shell: sh}
 	w.app.connect, w.app.checks = w.connect, w.checks
 	if db == nil {
 		return w
@@ -171,6 +173,7 @@ func newWindow(dataDir string, svc *accounts.Service, db *sqlite.DB, warnings []
 	w.connect.svc, w.connect.monitor = svc, mon
 	w.checks.monitor, w.checks.notifications = mon, notes
 	w.history.history = hist
+	w.reports.history, w.reports.settings = hist, &history.ReportSettingsService{Store: db, DataDir: dataDir}
 	w.settings.store, w.settings.notifier, w.settings.notifications = db, notifier, notes
 	w.backup.secrets, w.backup.db = svc.Secrets, db
 	return w
@@ -178,7 +181,7 @@ func newWindow(dataDir string, svc *accounts.Service, db *sqlite.DB, warnings []
 
 // bound lists what the frontend may call.
 func (w *window) bound() []any {
-	return []any{w.app, w.accounts, w.connect, w.checks, w.history, w.settings, w.backup}
+	return []any{w.app, w.accounts, w.connect, w.checks, w.history, w.settings, w.backup, w.reports}
 }
 
 // startsHidden reports whether this is the login item's launch.

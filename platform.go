@@ -35,14 +35,26 @@ func (w wailsDesktop) Quit() { runtime.Quit(w.ctx) }
 
 func (w wailsDesktop) Hide() { runtime.WindowHide(w.ctx) }
 
-func (w wailsDesktop) SaveFile(title, name string) (string, error) {
-	return runtime.SaveFileDialog(w.ctx, runtime.SaveDialogOptions{Title: title, DefaultFilename: name, CanCreateDirectories: true})
+func wailsFilters(fs []fileFilter) []runtime.FileFilter {
+	out := make([]runtime.FileFilter, 0, len(fs))
+	for _, f := range fs {
+		out = append(out, runtime.FileFilter{DisplayName: f.Name, Pattern: f.Pattern})
+	}
+	return out
 }
 
-func (w wailsDesktop) OpenFile(title string) (string, error) {
-	return runtime.OpenFileDialog(w.ctx, runtime.OpenDialogOptions{Title: title})
+func (w wailsDesktop) SaveFile(title, dir, name string, filters []fileFilter) (string, error) {
+	return runtime.SaveFileDialog(w.ctx, runtime.SaveDialogOptions{Title: title, DefaultDirectory: dir,
+		DefaultFilename: name, Filters: wailsFilters(filters), CanCreateDirectories: true})
 }
 
-func (w wailsDesktop) OpenFolder(title string) (string, error) {
-	return runtime.OpenDirectoryDialog(w.ctx, runtime.OpenDialogOptions{Title: title, CanCreateDirectories: true})
+func (w wailsDesktop) OpenFile(title string, filters []fileFilter) (string, error) {
+	return runtime.OpenFileDialog(w.ctx, runtime.OpenDialogOptions{Title: title, Filters: wailsFilters(filters)})
 }
+
+func (w wailsDesktop) ChooseFolder(title, dir string) (string, error) {
+	return runtime.OpenDirectoryDialog(w.ctx, runtime.OpenDialogOptions{Title: title, DefaultDirectory: dir,
+		CanCreateDirectories: true})
+}
+
+func (w wailsDesktop) OpenPath(path string) error { return browser.OpenPath(path) }

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"runtime"
 	"strings"
 )
@@ -59,4 +60,24 @@ func start(name string, args ...string) error {
 	}
 	go cmd.Wait()
 	return nil
+}
+
+// OpenPath opens a file or folder that exists with the operating system's
+// opener (a PDF in its viewer, a folder in the file manager). The path must
+// be absolute, so it can never be read as an option or a URL.
+func OpenPath(path string) error {
+	if !filepath.IsAbs(path) {
+		return fmt.Errorf("refusing to open %q: not an absolute path", path)
+	}
+	if _, err := os.Stat(path); err != nil {
+		return fmt.Errorf("cannot open %s: %w", path, err)
+	}
+	switch runtime.GOOS {
+	case "darwin":
+		return start("open", path)
+	case "windows":
+		return start("explorer", path)
+	default:
+		return start("xdg-open", path)
+	}
 }

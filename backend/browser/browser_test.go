@@ -41,3 +41,11 @@ func TestOpenRejectsOtherSchemes(t *testing.T) {
 		}
 	}
 }
+
+func TestOpenPathRefusesWhatIsNotAnExistingAbsolutePath(t *testing.T) {
+	for _, p := range []string{"report.pdf", "-x", "https://example.com/", filepath.Join(t.TempDir(), "missing.pdf")} {
+		if err := OpenPath(p); err == nil {
+			t.Errorf("OpenPath(%q) opened it; want a refusal", p)
+		}
+	}
+}

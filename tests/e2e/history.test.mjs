@@ -3,7 +3,9 @@
 // expects E2E_URL and E2E_OUT from the runner, and a data folder seeded by
 // run.sh with `dev seed --accounts 40 --events 20000`: every view must show
 // data, so an empty screen fails instead of passing. Screenshots:
-// history-*.png in E2E_OUT, light and dark.
+// history-*.png in E2E_OUT, light and dark, at 1440x900 (and 900x700 for
+// the dark pass). The report itself is saved through the system's save
+// dialog, which a browser cannot answer: the Go tests cover the files.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -28,7 +30,7 @@ before(async () => {
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
   });
-  const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, colorScheme: 'light' });
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: 'light' });
   page = await context.newPage();
   page.setDefaultTimeout(15_000);
   page.on('pageerror', (err) => {
@@ -58,10 +60,25 @@ test('the tabs switch between the accounts and the history views', async () => {
   await page.waitForSelector('main.content', { state: 'visible' });
 });
 
-test('Activity lists events newest first, filters and pages', async () => {
+test('Activity hides routine checks until asked, and groups by day', async () => {
   await page.click(tid('tab-activity'));
   await page.waitForSelector(`${tid('activity-row')}, ${tid('activity-empty')}`);
   await shot('activity-light');
+  assert.equal(await page.locator(tid('activity-routine')).isChecked(), false, 'routine checks are hidden by default');
+  const okChecks = '[data-testid="activity-row"][data-kind="account.checked"][data-outcome="ok"]';
+  const hiddenCount = await page.locator(okChecks).count();
+  await page.click(tid('activity-routine'));
+  await page.waitForFunction(([sel, n]) => document.querySelectorAll(sel).length > n, [okChecks, hiddenCount]);
+  await shot('activity-routine-light');
+  await page.click(tid('activity-routine'));
+  await page.waitForSelector(`${tid('activity-routine')}:not(:checked)`);
+  const dayHeads = await page.locator(tid('activity-day')).count();
+  assert.ok(dayHeads >= 1, 'no day groups');
+});
+
+test('Activity lists events newest first, filters and pages', async () => {
+  await page.click(tid('tab-activity'));
+  await page.waitForSelector(`${tid('activity-row')}, ${tid('activity-empty')}`);
   assert.equal(await page.locator(tid('activity-empty')).count(), 0, 'the seeded history shows as empty');
   const rows = await page.locator(tid('activity-row')).count();
   assert.ok(rows >= 50, `only ${rows} rows of 20,000 events on the first page`);
@@ -86,29 +103,40 @@ test('Activity lists events newest first, filters and pages', async () => {
   await page.click(tid('activity-clear'));
 });
 
-test('Health shows uptime, a band per account and the incidents', async () => {
+test('Health shows every client worst first, then one client, and the incidents per week', async () => {
   await page.click(tid('tab-health'));
-  await page.waitForSelector(`${tid('health-figures')}, ${tid('health-empty')}`);
+  await page.waitForSelector(`${tid('health-overview')}, ${tid('health-empty')}`);
   assert.equal(await page.locator(tid('health-empty')).count(), 0, 'the seeded history shows no health');
-  assert.match(await page.locator(tid('health-uptime')).innerText(), /^\d+(\.\d)?%$/);
+  const rows = await page.locator(tid('health-overview-row')).count();
+  assert.ok(rows > 1, `only ${rows} client rows`);
+  await page.waitForSelector(tid('incidents-chart'));
+  assert.ok((await page.locator(tid('incidents-chart-row')).count()) > 0, 'the seed has incidents, so bars');
+  await shot('health-overview-light');
+  await page.locator(tid('health-overview-open')).first().click();
+  await page.waitForSelector(tid('health-figures'));
+  assert.match(await page.locator(tid('health-uptime')).innerText(), /^(\d+(\.\d)?%|—|n\/a|not monitored)$/);
   await page.waitForSelector(`${tid('incident-list')}, ${tid('incidents-empty')}`);
-  assert.equal(await page.locator(tid('incidents-empty')).count(), 0, 'the seed has failed checks, so incidents');
   await shot('health-light');
   await page.click(tid('health-days-90'));
   await page.waitForSelector(`${tid('health-days-90')}[aria-pressed="true"]`);
+});
+
+test('the report dialog proposes a period and PDF, with the report settings', async () => {
   await page.click(tid('export-report'));
-  const saved = await page.waitForSelector('text=/Saved to .*report\\.html/');
-  // The report is a page a client gets: open the saved file on its own and
-  // look at it, on screen and as it prints.
-  const path = /Saved to (\S+report\.html)/.exec((await saved.innerText()).replace(/\s+/g, ' '))[1];
-  const report = await page.context().newPage();
-  await report.goto('file://' + path);
-  assert.match(await report.locator('body').innerText(), /Uptime|uptime/);
-  assert.equal(await report.locator('script').count(), 0);
-  await report.screenshot({ path: join(out, 'history-report.png'), fullPage: true });
-  await report.pdf({ path: join(out, 'history-report.pdf') });
-  assert.equal(readFileSync(join(out, 'history-report.pdf')).subarray(0, 5).toString(), '%PDF-', 'the report prints');
-  await report.close();
+  await page.waitForSelector(tid('report-settings'));
+  assert.equal(await page.locator(tid('report-client-view')).isChecked(), true, 'client view is on by default');
+  assert.equal(await page.locator(`${tid('report-format-pdf')}[aria-pressed="true"]`).count(), 1, 'PDF is the default');
+  assert.ok((await page.locator(`${tid('report-period')} option`).count()) >= 3);
+  await page.fill(tid('report-sender'), 'Jo Martin Studio');
+  await shot('report-dialog-light');
+  await page.click(tid('dialog-cancel'));
+  await page.waitForSelector(tid('dialog-report'), { state: 'detached' });
+  await page.click(tid('health-back'));
+  await page.waitForSelector(tid('health-overview'));
+  await page.click(tid('export-all-reports'));
+  await page.waitForSelector(tid('report-settings'));
+  await shot('report-dialog-all-light');
+  await page.click(tid('dialog-cancel'));
 });
 
 test('Deadlines lists reconnect-by dates by week', async () => {
@@ -118,8 +146,16 @@ test('Deadlines lists reconnect-by dates by week', async () => {
   const dues = await page.locator(tid('deadline-due')).allInnerTexts();
   assert.ok(dues.length > 0, 'no deadline listed');
   for (const due of dues) {
-    assert.match(due, /^(overdue|today|tomorrow|in \d+ days)$/);
+    assert.match(due, /^(broken now|overdue|today|tomorrow|in \d+ days)$/);
   }
+  // A broken account is "broken now", never a date to come.
+  const broken = page.locator(`${tid('deadline')}[data-broken="true"]`);
+  for (const due of await broken.locator(tid('deadline-due')).allInnerTexts()) assert.equal(due, 'broken now');
+  const counts = await page.evaluate(async () => {
+    const svc = Object.values(window.go.main).find((s) => typeof s.Overview === 'function');
+    return (await svc.Overview()).counts;
+  });
+  assert.equal(await broken.count(), counts.invalid + counts.expired, 'every broken account is listed as broken now');
   await shot('deadlines-light');
 });
 
@@ -144,14 +180,31 @@ test('an account panel shows its status over the last 90 days as a band', async 
   await page.keyboard.press('Escape');
 });
 
-test('the history views look right in the dark theme too', async () => {
+test('the history views look right in the dark theme and a small window too', async () => {
   await page.emulateMedia({ colorScheme: 'dark' });
+  for (const size of [{ width: 1440, height: 900 }, { width: 900, height: 700 }]) {
+    await page.setViewportSize(size);
+    await page.reload();
+    const tag = size.width === 1440 ? 'dark' : 'dark-900';
+    for (const v of ['activity', 'health', 'deadlines']) {
+      await page.click(tid(`tab-${v}`));
+      await page.waitForSelector(tid(`view-${v}`));
+      await page.waitForTimeout(400);
+      await shot(`${v}-${tag}`);
+    }
+    await page.click(tid('tab-health'));
+    await page.click(tid('export-all-reports'));
+    await page.waitForSelector(tid('report-settings'));
+    await shot(`report-dialog-${tag}`);
+    await page.click(tid('dialog-cancel'));
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
   await page.reload();
   for (const v of ['activity', 'health', 'deadlines']) {
     await page.click(tid(`tab-${v}`));
     await page.waitForSelector(tid(`view-${v}`));
-    await page.waitForTimeout(300);
-    await shot(`${v}-dark`);
+    await page.waitForTimeout(400);
+    await shot(`${v}-light-900`);
   }
 });
 

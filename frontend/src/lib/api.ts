@@ -10,6 +10,7 @@ import * as Backup from '../../wailsjs/go/main/BackupService';
 import * as Checks from '../../wailsjs/go/main/ChecksService';
 import * as Connect from '../../wailsjs/go/main/ConnectService';
 import * as History from '../../wailsjs/go/main/HistoryService';
+import * as Reports from '../../wailsjs/go/main/ReportService';
 import * as Settings from '../../wailsjs/go/main/SettingsService';
 import { backend, main, type history as models } from '../../wailsjs/go/models';
 import * as Runtime from '../../wailsjs/runtime/runtime';
@@ -897,6 +898,10 @@ export interface AccountHealth {
   reason: string;
   deadline: string;
   existed: number;
+  /** Milliseconds of the period its history followed; uptime_pct is over this time only. */
+  monitored: number;
+  /** RFC 3339: when monitoring began, if inside the period ("monitored since 1 Dec"); "" otherwise. */
+  monitored_since: string;
   healthy: number;
   broken: number;
   uptime_pct: number | null;
@@ -939,9 +944,14 @@ export interface Deadline {
   by: string;
   /** The account's status now: "expiring" once by falls within the user's warning window. */
   status: string;
+  /** The account is broken now: by is when it broke (or now), never a date to come. */
+  broken_now: boolean;
+  reason: string;
+  /** Why it is broken, in plain words; "" when it is not. */
+  problem: string;
 }
 
-export type ExportFormat = 'csv' | 'json' | 'ics' | 'report';
+export type ExportFormat = 'csv' | 'json' | 'ics';
 
 export interface ExportRequest {
   format: ExportFormat;
@@ -978,7 +988,7 @@ function accountHealth(r: models.AccountHealth): AccountHealth {
   return {
     account_id: r.account_id, label: r.label, provider: r.provider, client_id: r.client_id,
     created: str(r.created), deleted: str(r.deleted), state: r.state, reason: r.reason, deadline: str(r.deadline),
-    existed: r.existed, healthy: r.healthy, broken: r.broken,
+    existed: r.existed, monitored: r.monitored, monitored_since: str(r.monitored_since), healthy: r.healthy, broken: r.broken,
     uptime_pct: pct(r.uptime_pct), uptime_30d_pct: pct(r.uptime_30d_pct), uptime_90d_pct: pct(r.uptime_90d_pct),
     incidents: (r.incidents ?? []).map(incident), actions: (r.actions ?? []).map(healthAction), needs_attention: r.needs_attention,
     intervals: (r.intervals ?? []).map(statusInterval),
@@ -1012,11 +1022,181 @@ export async function accountTimeline(accountId: string, days: number): Promise<
 /** Every reconnect-by date within the next days, soonest first, with the account's status now. */
 export async function deadlines(days: number): Promise<Deadline[]> {
   const ds = await History.Deadlines(days);
-  return (ds ?? []).map((d) => ({ ...d, by: str(d.by) }));
+  return (ds ?? []).map((d) => ({ ...d, by: str(d.by), reason: d.reason ?? '', problem: d.problem ?? '' }));
 }
 
 /** Saves an export (Downloads, else the data folder's exports/) and resolves to the file's path. */
 export async function exportFile(req: ExportRequest): Promise<string> {
   const fields: Fields<main.ExportRequest> = req;
   return (await History.Export(main.ExportRequest.createFrom(fields))) ?? '';
+}
+
+/** One local calendar day of the activity, newest first. day is YYYY-MM-DD. */
+export interface ActivityDay {
+  day: string;
+  events: EventView[];
+}
+
+export interface ActivityPage {
+  days: ActivityDay[];
+  /** Pass as before_id for the next (older) page; 0 when there is none. */
+  next_before_id: number;
+  /** Routine successful checks were left out. */
+  routine_hidden: boolean;
+}
+
+/** One page of the activity log grouped by day; routine successful checks only when includeRoutine. */
+export async function activity(filter: HistoryFilter, includeRoutine: boolean): Promise<ActivityPage> {
+  const p = await History.Activity(main.HistoryFilter.createFrom(filter), includeRoutine);
+  const days: ActivityDay[] = (p?.days ?? []).map((d) => ({ day: d.day, events: d.events ?? [] }));
+  return { days, next_before_id: p?.next_before_id ?? 0, routine_hidden: p?.routine_hidden ?? !includeRoutine };
+}
+
+/** One client's row of the all-clients health overview. */
+export interface ClientOverview {
+  client_id: string;
+  client_name: string;
+  /** Over the accounts' monitored time; null when nothing was monitored. */
+  uptime_pct: number | null;
+  incidents: number;
+  /** Incidents still going on. */
+  ongoing: number;
+  /** Accounts broken or expiring now. */
+  needs_attention: number;
+  accounts: number;
+}
+
+/** Every client over the last days, worst first (the backend's order). */
+export async function healthOverview(days: number): Promise<ClientOverview[]> {
+  const rows = await History.HealthOverview(days);
+  return (rows ?? []).map((r) => ({
+    client_id: r.client_id, client_name: r.client_name, uptime_pct: pct(r.uptime_pct), incidents: r.incidents,
+    ongoing: r.ongoing, needs_attention: r.needs_attention, accounts: r.accounts,
+  }));
+}
+
+export interface ClientIncidentWeeks {
+  client_id: string;
+  client_name: string;
+  /** One count per week, in the order of IncidentChart.weeks. */
+  counts: number[];
+  total: number;
+}
+
+export interface IncidentChart {
+  /** Mondays (YYYY-MM-DD) starting each week. */
+  weeks: string[];
+  /** The same, as the window shows them ("30 Nov"). */
+  week_labels: string[];
+  /** Most incidents first. */
+  clients: ClientIncidentWeeks[];
+}
+
+/** Each client's incidents per week over the last days. */
+export async function incidentsPerWeek(days: number): Promise<IncidentChart> {
+  const c = await History.IncidentsPerWeek(days);
+  return {
+    weeks: c?.weeks ?? [], week_labels: c?.week_labels ?? [],
+    clients: (c?.clients ?? []).map((r) => ({ client_id: r.client_id, client_name: r.client_name, counts: r.counts ?? [], total: r.total })),
+  };
+}
+
+// ---- client reports ----------------------------------------------------------
+
+export type ReportFormat = 'pdf' | 'html';
+export type Paper = 'a4' | 'letter';
+
+/** How reports look; the backend checks and normalizes them. */
+export interface ReportSettings {
+  /** The freelancer's or agency's name; "" for none. */
+  sender_name: string;
+  /** #rrggbb. */
+  accent: string;
+  /** The logo's file name in the data folder; "" for none. Changed by chooseLogo and removeLogo only. */
+  logo: string;
+  /** Hide internal detail (ids, reason codes, check counts) from the client. */
+  client_view: boolean;
+  paper: string;
+}
+
+/** A period the report dialog offers, named by the backend ("November 2026"). */
+export interface ReportPeriod {
+  id: string;
+  label: string;
+}
+
+export interface ReportRequest {
+  /** "" with exportAllReports. */
+  client_id: string;
+  period: string;
+  format: ReportFormat;
+}
+
+export interface SavedReport {
+  client_id: string;
+  client_name: string;
+  path: string;
+  format: string;
+  accounts: number;
+  incidents: number;
+}
+
+/** What an export wrote; folder "" (and no reports) when the user cancelled the dialog. */
+export interface ReportsSaved {
+  folder: string;
+  reports: SavedReport[];
+}
+
+function reportSettings(r: backend.ReportSettings): ReportSettings {
+  return { sender_name: r.sender_name, accent: r.accent, logo: r.logo, client_view: r.client_view, paper: r.paper };
+}
+
+function reportsSaved(r: main.ReportsSaved | null): ReportsSaved {
+  const reports: SavedReport[] = r?.reports ?? [];
+  return { folder: r?.folder ?? '', reports };
+}
+
+export async function getReportSettings(): Promise<ReportSettings> {
+  return reportSettings(await Reports.ReportSettings());
+}
+
+/** Saves the settings (not the logo) and resolves to them as saved. */
+export async function saveReportSettings(s: ReportSettings): Promise<ReportSettings> {
+  const fields: Fields<backend.ReportSettings> = s;
+  return reportSettings(await Reports.SaveReportSettings(backend.ReportSettings.createFrom(fields)));
+}
+
+/** Asks for a PNG or SVG file and makes it the logo; the settings unchanged when the user cancels. */
+export async function chooseLogo(): Promise<ReportSettings> {
+  return reportSettings(await Reports.ChooseLogo());
+}
+
+export async function removeLogo(): Promise<ReportSettings> {
+  return reportSettings(await Reports.RemoveLogo());
+}
+
+export async function reportPeriods(): Promise<ReportPeriod[]> {
+  return (await Reports.ReportPeriods()) ?? [];
+}
+
+/** Asks where to save one client's report (proposing its name) and writes it. */
+export async function exportReport(req: ReportRequest): Promise<ReportsSaved> {
+  const fields: Fields<main.ReportRequest> = req;
+  return reportsSaved(await Reports.ExportReport(main.ReportRequest.createFrom(fields)));
+}
+
+/** Asks for a folder and writes one report per client into it. */
+export async function exportAllReports(req: ReportRequest): Promise<ReportsSaved> {
+  const fields: Fields<main.ReportRequest> = req;
+  return reportsSaved(await Reports.ExportAllReports(main.ReportRequest.createFrom(fields)));
+}
+
+/** Opens a report (or a folder of reports) written this session. */
+export async function openReport(path: string): Promise<void> {
+  await Reports.OpenReport(path);
+}
+
+/** Opens the folder holding a report written this session. */
+export async function showReportInFolder(path: string): Promise<void> {
+  await Reports.ShowReportInFolder(path);
 }

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { Deadline, EventView, StatusInterval } from './api';
+import type { Deadline, EventView, IncidentChart, StatusInterval } from './api';
 import {
-  appendPage,
+  appendDays,
+  barHeights,
+  chartMax,
   axisTicks,
   bandSegments,
   bandX,
@@ -10,11 +12,11 @@ import {
   dueTone,
   dueWords,
   durationWords,
-  groupByDay,
   groupByWeek,
   pctText,
   pctTone,
   reasonWords,
+  splitDeadlines,
 } from './history';
 
 const local = (y: number, m: number, d: number, h = 12, min = 0) => new Date(y, m - 1, d, h, min).toISOString();
@@ -33,13 +35,6 @@ describe('day grouping', () => {
     expect(dayKey('not a time')).toBe('');
   });
 
-  it('groups newest-first events into days, keeping the order', () => {
-    const g = groupByDay([ev(5, local(2026, 3, 10, 18)), ev(4, local(2026, 3, 10, 8)), ev(3, local(2026, 3, 9, 23)), ev(1, local(2026, 3, 7))]);
-    expect(g.map((d) => d.key)).toEqual(['2026-03-10', '2026-03-09', '2026-03-07']);
-    expect(g[0].items.map((e) => e.id)).toEqual([5, 4]);
-    expect(groupByDay([])).toEqual([]);
-  });
-
   it('names today and yesterday, other days by date', () => {
     const now = new Date(2026, 2, 10, 9);
     expect(dayLabel('2026-03-10', now)).toBe('Today');
@@ -48,9 +43,50 @@ describe('day grouping', () => {
     expect(dayLabel('2025-12-24', now, 'en-GB')).toMatch(/2025/);
   });
 
-  it('appends an older page without repeating events', () => {
-    const a = [ev(9, local(2026, 1, 2)), ev(8, local(2026, 1, 2))];
-    expect(appendPage(a, [ev(8, local(2026, 1, 2)), ev(7, local(2026, 1, 1))]).map((e) => e.id)).toEqual([9, 8, 7]);
+  it('appends an older page of days, joining a day split across pages and skipping repeats', () => {
+    const shown = [{ day: '2026-01-02', events: [ev(9, local(2026, 1, 2)), ev(8, local(2026, 1, 2))] }];
+    const page = [
+      { day: '2026-01-02', events: [ev(8, local(2026, 1, 2)), ev(6, local(2026, 1, 2, 8))] },
+      { day: '2026-01-01', events: [ev(5, local(2026, 1, 1))] },
+      { day: '2025-12-31', events: [ev(9, local(2026, 1, 2))] },
+    ];
+    const got = appendDays(shown, page);
+    expect(got.map((d) => [d.day, d.events.map((e) => e.id)])).toEqual([
+      ['2026-01-02', [9, 8, 6]],
+      ['2026-01-01', [5]],
+    ]);
+    expect(shown[0].events.map((e) => e.id)).toEqual([9, 8]);
+    expect(appendDays([], [])).toEqual([]);
+  });
+});
+
+describe('deadlines', () => {
+  const d = (id: string, broken: boolean): Deadline => ({
+    account_id: id, client_id: 'c', client_name: 'Acme', provider: 'x', provider_name: 'X', label: id,
+    by: '2026-03-01T00:00:00Z', status: broken ? 'invalid' : 'expiring', broken_now: broken, reason: '', problem: '',
+  });
+  it('puts the accounts broken now apart, keeping the order', () => {
+    const got = splitDeadlines([d('a', true), d('b', false), d('c', true), d('d', false)]);
+    expect(got.broken.map((x) => x.account_id)).toEqual(['a', 'c']);
+    expect(got.upcoming.map((x) => x.account_id)).toEqual(['b', 'd']);
+  });
+});
+
+describe('incidents chart', () => {
+  it('scales every row against the largest weekly count', () => {
+    const chart: IncidentChart = {
+      weeks: ['2026-11-02', '2026-11-09', '2026-11-16'], week_labels: ['2 Nov', '9 Nov', '16 Nov'],
+      clients: [
+        { client_id: 'a', client_name: 'A', counts: [0, 8, 2], total: 10 },
+        { client_id: 'b', client_name: 'B', counts: [1, 0, 4], total: 5 },
+      ],
+    };
+    const max = chartMax(chart);
+    expect(max).toBe(8);
+    expect(barHeights(chart.clients[0].counts, max, 40)).toEqual([0, 40, 10]);
+    expect(barHeights([1, 0], 100, 40)).toEqual([2, 0]);
+    expect(barHeights([0, 0], 0, 40)).toEqual([0, 0]);
+    expect(chartMax({ weeks: [], week_labels: [], clients: [] })).toBe(0);
   });
 });
 
@@ -134,7 +170,7 @@ describe('durations and figures', () => {
 
 describe('deadlines', () => {
   const now = new Date(2026, 2, 11, 10); // Wednesday 11 March 2026
-  const dl = (id: string, by: Date): Deadline => ({ account_id: id, client_id: 'c', client_name: 'Acme', provider: 'instagram', provider_name: 'Instagram', label: id, by: by.toISOString(), status: 'healthy' });
+  const dl = (id: string, by: Date): Deadline => ({ account_id: id, client_id: 'c', client_name: 'Acme', provider: 'instagram', provider_name: 'Instagram', label: id, by: by.toISOString(), status: 'healthy', broken_now: false, reason: '', problem: '' });
 
   it('says when a deadline is due', () => {
     expect(dueWords(new Date(2026, 2, 11, 9).toISOString(), now)).toBe('overdue');

@@ -1,7 +1,7 @@
 // Pure helpers for the history views (Activity, Health, Deadlines): grouping
 // by day and week, the status band's geometry, and durations in words. The
 // backend computes every figure; these only lay it out.
-import type { Deadline, EventView, StatusInterval } from './api';
+import type { ActivityDay, Deadline, IncidentChart, StatusInterval } from './api';
 
 /** The event kinds the activity filter offers, with the words it shows. */
 export const kindOptions: { value: string; label: string }[] = [
@@ -62,18 +62,6 @@ export interface DayGroup<T> {
   items: T[];
 }
 
-/** groupByDay keeps the order (newest first) and starts a group at each new local day. */
-export function groupByDay<T extends { time: string }>(items: T[]): DayGroup<T>[] {
-  const out: DayGroup<T>[] = [];
-  for (const it of items) {
-    const key = dayKey(it.time);
-    const last = out[out.length - 1];
-    if (last && last.key === key) last.items.push(it);
-    else out.push({ key, items: [it] });
-  }
-  return out;
-}
-
 /** timeOfDay: "14:05" style, in the user's locale. */
 export function timeOfDay(time: string, locale?: string): string {
   const d = new Date(time);
@@ -81,10 +69,22 @@ export function timeOfDay(time: string, locale?: string): string {
   return new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit' }).format(d);
 }
 
-/** appendPage adds an older page, skipping events already shown (a page boundary seen twice). */
-export function appendPage(shown: EventView[], page: EventView[]): EventView[] {
-  const seen = new Set(shown.map((e) => e.id));
-  return [...shown, ...page.filter((e) => !seen.has(e.id))];
+/**
+ * appendDays adds an older page of days: a day that went on across the page
+ * boundary becomes one, and events already shown (a boundary seen twice) are
+ * skipped.
+ */
+export function appendDays(shown: ActivityDay[], page: ActivityDay[]): ActivityDay[] {
+  const seen = new Set(shown.flatMap((d) => d.events.map((e) => e.id)));
+  const out = shown.map((d) => ({ day: d.day, events: [...d.events] }));
+  for (const d of page) {
+    const events = d.events.filter((e) => !seen.has(e.id));
+    if (events.length === 0) continue;
+    const last = out[out.length - 1];
+    if (last && last.day === d.day) last.events.push(...events);
+    else out.push({ day: d.day, events });
+  }
+  return out;
 }
 
 // ---- durations and figures --------------------------------------------------
@@ -244,6 +244,11 @@ export interface WeekGroup {
   items: Deadline[];
 }
 
+/** splitDeadlines puts the accounts broken now (the backend's broken_now) apart from the dates to come, keeping the order. */
+export function splitDeadlines(items: Deadline[]): { broken: Deadline[]; upcoming: Deadline[] } {
+  return { broken: items.filter((d) => d.broken_now), upcoming: items.filter((d) => !d.broken_now) };
+}
+
 /** groupByWeek: "This week", "Next week", then "Week of 12 May"; keeps the order (soonest first). */
 export function groupByWeek(items: Deadline[], now: Date, locale?: string): WeekGroup[] {
   const thisWeek = weekStart(now);
@@ -262,4 +267,17 @@ export function groupByWeek(items: Deadline[], now: Date, locale?: string): Week
     out.push({ key, label, items: [it] });
   }
   return out;
+}
+
+// ---- incidents chart --------------------------------------------------------
+
+/** barHeights scales counts to bars of at most height pixels against the largest count shown; a count above 0 gets at least 2 pixels. */
+export function barHeights(counts: number[], max: number, height: number): number[] {
+  if (max <= 0) return counts.map(() => 0);
+  return counts.map((n) => (n <= 0 ? 0 : Math.max(2, Math.round((n / max) * height))));
+}
+
+/** chartMax is the largest weekly count of any client: every row shares one scale. */
+export function chartMax(chart: IncidentChart): number {
+  return Math.max(0, ...chart.clients.flatMap((c) => c.counts));
 }

@@ -268,7 +268,7 @@ export function fakeBackend(ov: Overview, over: Record<string, Fn> = {}): Record
 }
 
 /** The Go services the window binds; each reads window.go.main.<Service>.<Method>. */
-const services = ['AccountsService', 'ConnectService', 'ChecksService', 'HistoryService', 'SettingsService', 'BackupService'];
+const services = ['AccountsService', 'ConnectService', 'ChecksService', 'HistoryService', 'SettingsService', 'BackupService', 'ReportService'];
 
 /** Installs fake Go methods, by name, as every bound service's. */
 export function bindGo(methods: object) {

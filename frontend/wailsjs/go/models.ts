@@ -160,6 +160,26 @@ export namespace backend {
 	        this.end = source["end"];
 	    }
 	}
+	export class ReportSettings {
+	    sender_name: string;
+	    accent: string;
+	    logo: string;
+	    client_view: boolean;
+	    paper: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ReportSettings(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.sender_name = source["sender_name"];
+	        this.accent = source["accent"];
+	        this.logo = source["logo"];
+	        this.client_view = source["client_view"];
+	        this.paper = source["paper"];
+	    }
+	}
 	export class Settings {
 	    enabled: boolean;
 	    thresholds: number[];
@@ -523,6 +543,48 @@ export namespace history {
 		    return a;
 		}
 	}
+	export class ClientIncidentWeeks {
+	    client_id: string;
+	    client_name: string;
+	    counts: number[];
+	    total: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new ClientIncidentWeeks(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.client_id = source["client_id"];
+	        this.client_name = source["client_name"];
+	        this.counts = source["counts"];
+	        this.total = source["total"];
+	    }
+	}
+	export class ClientOverview {
+	    client_id: string;
+	    client_name: string;
+	    uptime_pct?: number;
+	    incidents: number;
+	    ongoing: number;
+	    needs_attention: number;
+	    accounts: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new ClientOverview(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.client_id = source["client_id"];
+	        this.client_name = source["client_name"];
+	        this.uptime_pct = source["uptime_pct"];
+	        this.incidents = source["incidents"];
+	        this.ongoing = source["ongoing"];
+	        this.needs_attention = source["needs_attention"];
+	        this.accounts = source["accounts"];
+	    }
+	}
 	export class Deadline {
 	    account_id: string;
 	    client_id: string;
@@ -576,6 +638,29 @@ export namespace history {
 	}
 	
 	
+	
+	export class SavedReport {
+	    client_id: string;
+	    client_name: string;
+	    path: string;
+	    format: string;
+	    accounts: number;
+	    incidents: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new SavedReport(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.client_id = source["client_id"];
+	        this.client_name = source["client_name"];
+	        this.path = source["path"];
+	        this.format = source["format"];
+	        this.accounts = source["accounts"];
+	        this.incidents = source["incidents"];
+	    }
+	}
 
 }
 
@@ -664,6 +749,104 @@ export namespace main {
 	        this.lost_by_login = source["lost_by_login"];
 	        this.status_changes_at = source["status_changes_at"];
 	    }
+	}
+	export class EventView {
+	    id: number;
+	    time: string;
+	    time_phrase: string;
+	    client_name: string;
+	    account_id: string;
+	    account_label: string;
+	    provider: string;
+	    kind: string;
+	    outcome: string;
+	    reason: string;
+	    message: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new EventView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.time = source["time"];
+	        this.time_phrase = source["time_phrase"];
+	        this.client_name = source["client_name"];
+	        this.account_id = source["account_id"];
+	        this.account_label = source["account_label"];
+	        this.provider = source["provider"];
+	        this.kind = source["kind"];
+	        this.outcome = source["outcome"];
+	        this.reason = source["reason"];
+	        this.message = source["message"];
+	    }
+	}
+	export class ActivityDay {
+	    day: string;
+	    events: EventView[];
+	
+	    static createFrom(source: any = {}) {
+	        return new ActivityDay(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.day = source["day"];
+	        this.events = this.convertValues(source["events"], EventView);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class ActivityPage {
+	    days: ActivityDay[];
+	    next_before_id: number;
+	    routine_hidden: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new ActivityPage(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.days = this.convertValues(source["days"], ActivityDay);
+	        this.next_before_id = source["next_before_id"];
+	        this.routine_hidden = source["routine_hidden"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
 	export class BackupView {
 	    file: string;
@@ -835,38 +1018,7 @@ export namespace main {
 	        this.empty = source["empty"];
 	    }
 	}
-	export class EventView {
-	    id: number;
-	    time: string;
-	    time_phrase: string;
-	    client_name: string;
-	    account_id: string;
-	    account_label: string;
-	    provider: string;
-	    kind: string;
-	    outcome: string;
-	    reason: string;
-	    message: string;
 	
-	    static createFrom(source: any = {}) {
-	        return new EventView(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.id = source["id"];
-	        this.time = source["time"];
-	        this.time_phrase = source["time_phrase"];
-	        this.client_name = source["client_name"];
-	        this.account_id = source["account_id"];
-	        this.account_label = source["account_label"];
-	        this.provider = source["provider"];
-	        this.kind = source["kind"];
-	        this.outcome = source["outcome"];
-	        this.reason = source["reason"];
-	        this.message = source["message"];
-	    }
-	}
 	export class HistoryFilter {
 	    client_id: string;
 	    account_id: string;
@@ -1002,6 +1154,40 @@ export namespace main {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.account = this.convertValues(source["account"], AccountView);
 	        this.duplicate = this.convertValues(source["duplicate"], AccountView);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class IncidentChart {
+	    weeks: string[];
+	    week_labels: string[];
+	    clients: history.ClientIncidentWeeks[];
+	
+	    static createFrom(source: any = {}) {
+	        return new IncidentChart(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.weeks = source["weeks"];
+	        this.week_labels = source["week_labels"];
+	        this.clients = this.convertValues(source["clients"], history.ClientIncidentWeeks);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -1169,6 +1355,68 @@ export namespace main {
 		}
 	}
 	
+	export class ReportPeriod {
+	    id: string;
+	    label: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ReportPeriod(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.label = source["label"];
+	    }
+	}
+	export class ReportRequest {
+	    client_id: string;
+	    period: string;
+	    format: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ReportRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.client_id = source["client_id"];
+	        this.period = source["period"];
+	        this.format = source["format"];
+	    }
+	}
+	export class ReportsSaved {
+	    folder: string;
+	    reports: history.SavedReport[];
+	
+	    static createFrom(source: any = {}) {
+	        return new ReportsSaved(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.folder = source["folder"];
+	        this.reports = this.convertValues(source["reports"], history.SavedReport);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class RestoreView {
 	    data_dir: string;
 	    moved_aside: string;

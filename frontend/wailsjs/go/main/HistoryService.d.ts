@@ -5,10 +5,16 @@ import {main} from '../models';
 
 export function AccountTimeline(arg1:string,arg2:number):Promise<history.AccountHealth>;
 
+export function Activity(arg1:main.HistoryFilter,arg2:boolean):Promise<main.ActivityPage>;
+
 export function ClientHealth(arg1:string,arg2:number):Promise<history.ClientHealth>;
 
 export function Deadlines(arg1:number):Promise<Array<history.Deadline>>;
 
 export function Export(arg1:main.ExportRequest):Promise<string>;
 
+export function HealthOverview(arg1:number):Promise<Array<history.ClientOverview>>;
+
 export function History(arg1:main.HistoryFilter):Promise<main.HistoryPage>;
+
+export function IncidentsPerWeek(arg1:number):Promise<main.IncidentChart>;

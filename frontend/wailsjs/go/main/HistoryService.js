@@ -6,6 +6,10 @@ export function AccountTimeline(arg1, arg2) {
   return window['go']['main']['HistoryService']['AccountTimeline'](arg1, arg2);
 }
 
+export function Activity(arg1, arg2) {
+  return window['go']['main']['HistoryService']['Activity'](arg1, arg2);
+}
+
 export function ClientHealth(arg1, arg2) {
   return window['go']['main']['HistoryService']['ClientHealth'](arg1, arg2);
 }
@@ -18,6 +22,14 @@ export function Export(arg1) {
   return window['go']['main']['HistoryService']['Export'](arg1);
 }
 
+export function HealthOverview(arg1) {
+  return window['go']['main']['HistoryService']['HealthOverview'](arg1);
+}
+
 export function History(arg1) {
   return window['go']['main']['HistoryService']['History'](arg1);
+}
+
+export function IncidentsPerWeek(arg1) {
+  return window['go']['main']['HistoryService']['IncidentsPerWeek'](arg1);
 }

@@ -1,8 +1,10 @@
 package accounts
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"reflect"
 	"testing"
@@ -21,16 +23,18 @@ type fixture struct {
 	svc     *Service
 	secrets *keychaintest.Memory
 	now     time.Time
+	dir     string // the data folder: tokenwarden.db and its -wal, -shm
 }
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	db, err := sqlite.Open(filepath.Join(t.TempDir(), "tokenwarden.db"))
+	dir := t.TempDir()
+	db, err := sqlite.Open(filepath.Join(dir, "tokenwarden.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	f := &fixture{secrets: keychaintest.New(), now: time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)}
+	f := &fixture{secrets: keychaintest.New(), now: time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC), dir: dir}
 	f.svc = New(db, f.secrets, providers.Builtin(), db)
 	f.svc.Now = func() time.Time { return f.now }
 	return f
@@ -181,6 +185,22 @@ func TestImportStoresSecretsOnlyInKeychain(t *testing.T) {
 	}
 	if e.Status != backend.StatusHealthy || !e.Renews || !e.HasRefreshToken || e.ClientName != "Acme" || e.ProviderName != "Google / YouTube" {
 		t.Errorf("entry = %+v", e)
+	}
+	// And nowhere in the database files, the WAL included.
+	files, _ := filepath.Glob(filepath.Join(f.dir, "tokenwarden.db*"))
+	if len(files) == 0 {
+		t.Fatal("no database files to scan")
+	}
+	for _, p := range files {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tok := range []string{"ya29.secret", "1//refresh"} {
+			if bytes.Contains(b, []byte(tok)) {
+				t.Errorf("%s contains the token %q", filepath.Base(p), tok)
+			}
+		}
 	}
 }
 

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { openPage } from './browser.mjs';
 
 const url = process.env.E2E_URL ?? 'http://127.0.0.1:34115/';
 const out = process.env.E2E_OUT ?? fileURLToPath(new URL('./out/', import.meta.url));
@@ -21,27 +21,12 @@ mkdirSync(out, { recursive: true });
 let browser;
 /** @type {import('playwright-core').Page} */
 let page;
-const pageErrors = [];
+/** @type {string[]} */
+let pageErrors = [];
 const tid = (id) => `[data-testid="${id}"]`;
 
 before(async () => {
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
-  });
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: 'light' });
-  page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  page.on('pageerror', (err) => {
-    const stack = String(err.stack ?? err);
-    if (stack.includes('/wails/ipc.js')) return; // Wails' dev-mode overlay, not the app
-    pageErrors.push(stack);
-  });
-  page.on('console', (msg) => {
-    if (msg.type() === 'error' && !/Failed to load resource/.test(msg.text())) pageErrors.push(`console: ${msg.text()}`);
-  });
-  await page.goto(url);
+  ({ browser, page, pageErrors } = await openPage(url, { timeout: 15_000 }));
   await page.evaluate(() => localStorage.removeItem('tokenwarden.list'));
   await page.reload();
   await page.waitForSelector(tid('account-row'));

@@ -12,7 +12,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { openPage } from './browser.mjs';
 
 const url = process.env.E2E_URL ?? 'http://127.0.0.1:34115/';
 const out = process.env.E2E_OUT ?? fileURLToPath(new URL('./out/', import.meta.url));
@@ -29,27 +29,12 @@ const secrets = [APP_SECRET, TOKEN(1), TOKEN(2), TOKEN(3), TOKEN(4), TOKEN(5), T
 let browser;
 /** @type {import('playwright-core').Page} */
 let page;
-const pageErrors = [];
+/** @type {string[]} */
+let pageErrors = [];
 
 before(async () => {
   assert.ok(issuer, 'E2E_ISSUER is not set: run tests/e2e/repair.sh');
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
-  });
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: 'light' });
-  page = await context.newPage();
-  page.setDefaultTimeout(20_000);
-  page.on('pageerror', (err) => {
-    const stack = String(err.stack ?? err);
-    if (stack.includes('/wails/ipc.js')) return; // Wails' dev-mode overlay script, not the app
-    pageErrors.push(stack);
-  });
-  page.on('console', (msg) => {
-    if (msg.type() === 'error' && !/Failed to load resource/.test(msg.text())) pageErrors.push(`console: ${msg.text()}`);
-  });
-  await page.goto(url);
+  ({ browser, page, pageErrors } = await openPage(url, { timeout: 20_000 }));
 });
 
 after(async () => {
